@@ -52,12 +52,8 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
       GITHUB_ACTIONS: 'true',
     };
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const [command = NODE24, ...args] = [
-      ...(options.prefix ?? []),
-      NODE24,
-      join(action, 'dist', 'index.js'),
-    ];
-    const result = spawnSync(command, args, {
+    const argv = [...(options.prefix ?? []), NODE24, join(action, 'dist', 'index.js')];
+    const result = spawnSync(argv[0] ?? NODE24, argv.slice(1), {
       cwd: workspace,
       env,
       encoding: 'utf8',
