@@ -35,6 +35,8 @@ export enum Input {
   Probe = 'probe',
   ProbeAddress = 'probe-address',
   ProbeTimeout = 'probe-timeout',
+  ConnectTimeout = 'connect-timeout',
+  RestartTimeout = 'restart-timeout',
 }
 
 /** Inputs whose values are secrets: masked the moment they are read, never quoted. */
@@ -71,6 +73,27 @@ export enum Mode {
   /** Validate the certificate and key offline; touch no server. */
   Validate = 'validate',
 }
+
+/** How the Flask app is restarted. */
+export enum ServiceManager {
+  Auto = 'auto',
+  Systemd = 'systemd',
+  Supervisor = 'supervisor',
+  None = 'none',
+}
+
+/** Which firewall the HTTPS port is opened in; `auto` detects in this order. */
+export enum Firewall {
+  Auto = 'auto',
+  Firewalld = 'firewalld',
+  Ufw = 'ufw',
+  Nftables = 'nftables',
+  Iptables = 'iptables',
+  None = 'none',
+}
+
+/** How many earlier pairs the server keeps in remote-dir/.backup. */
+export const BACKUPS_KEPT = 5;
 
 /** The largest PEM input (text or file) the action reads. Real bundles are a few KiB. */
 export const MAX_MATERIAL_BYTES = 1024 * 1024;

@@ -3,6 +3,8 @@ import { Input, Mode, SECRET_INPUTS } from '../constants.js';
 import { InputError, collectProblems, quoteValue, type Problem } from '../errors.js';
 import { domainSyntaxError, toDomain, type Domain } from './domains.js';
 import { readMaterial } from './material.js';
+import { getChoice, getInteger } from './readers.js';
+import { getDeploySettings } from './deploy-inputs.js';
 import type { CertificateSettings, Material, Settings } from './settings.js';
 
 const DEFAULT_MIN_DAYS = 7;
@@ -18,22 +20,16 @@ export function getSettings(): Settings {
     if (value !== '') core.setSecret(value);
   }
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  return { mode: getMode(), certificate: getCertificateSettings(workspace) };
+  const mode = getMode();
+  const problems: Problem[] = [];
+  const certificate = collectProblems(problems, () => getCertificateSettings(workspace));
+  const deploy = mode === Mode.Deploy ? collectProblems(problems, getDeploySettings) : undefined;
+  if (!certificate || problems.length > 0) throw new InputError(problems);
+  return { mode, certificate, ...(deploy === undefined ? {} : { deploy }) };
 }
 
 function getMode(): Mode {
   return getChoice(Input.Mode, Object.values(Mode), Mode.Deploy);
-}
-
-/** An input that takes one of a fixed set of words; empty means `fallback`. */
-function getChoice<T extends string>(input: Input, choices: readonly T[], fallback: T): T {
-  const value = core.getInput(input);
-  if (value === '') return fallback;
-  const choice = choices.find((known: string) => known === value);
-  if (choice === undefined) {
-    throw InputError.of(input, `must be one of ${choices.join(', ')}; got ${quoteValue(value)}.`);
-  }
-  return choice;
 }
 
 function getCertificateSettings(workspace: string): CertificateSettings {
@@ -105,13 +101,5 @@ function getDomains(): Domain[] {
 }
 
 function getMinDaysRemaining(): number {
-  const value = core.getInput(Input.MinDaysRemaining);
-  if (value === '') return DEFAULT_MIN_DAYS;
-  if (!/^\d+$/.test(value) || Number(value) > MAX_MIN_DAYS) {
-    throw InputError.of(
-      Input.MinDaysRemaining,
-      `must be a whole number of days from 0 to ${MAX_MIN_DAYS}; got ${quoteValue(value)}.`,
-    );
-  }
-  return Number(value);
+  return getInteger(Input.MinDaysRemaining, 0, MAX_MIN_DAYS, DEFAULT_MIN_DAYS);
 }

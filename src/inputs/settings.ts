@@ -1,4 +1,4 @@
-import type { Input, Mode } from '../constants.js';
+import type { Firewall, Input, Mode, ServiceManager } from '../constants.js';
 import type { Domain } from './domains.js';
 
 /** PEM text taken from one input, given inline or read from a file in the workspace. */
@@ -36,4 +36,65 @@ export interface CertificateSettings {
 export interface Settings {
   readonly mode: Mode;
   readonly certificate: CertificateSettings;
+  /** Present in mode deploy only: validate needs no server. */
+  readonly deploy?: DeploySettings;
+}
+
+/** One server to deploy to. */
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How the server's SSH host key is checked. */
+export type HostKeyPolicy =
+  /** `SHA256:…` fingerprints as `ssh-keygen -lf` prints them; any one may match. */
+  | { readonly kind: 'fingerprints'; readonly fingerprints: readonly string[] }
+  /** known_hosts lines; a key listed for the host must match. */
+  | { readonly kind: 'known-hosts'; readonly lines: readonly string[] }
+  /** Not checked, by explicit request (insecure-ignore-host-key). */
+  | { readonly kind: 'insecure' };
+
+/** How to reach and log in to the servers. */
+export interface SshSettings {
+  readonly targets: readonly Target[];
+  readonly username: string;
+  /** The SSH private key (a secret) and its passphrase, or a password. */
+  readonly privateKey?: string;
+  readonly passphrase?: string;
+  readonly password?: string;
+  readonly hostKey: HostKeyPolicy;
+  readonly connectTimeoutSeconds: number;
+}
+
+/** What to change on each server. Every string here passed the remote allow-lists. */
+export interface RemoteSettings {
+  /** Absolute folder for the pair, e.g. /ssl. */
+  readonly dir: string;
+  readonly certName: string;
+  readonly keyName: string;
+  /** user[:group] to own the files; undefined keeps root. */
+  readonly owner?: string;
+  readonly service?: string;
+  readonly serviceManager: ServiceManager;
+  /** Run on the server instead of the service manager's restart. */
+  readonly restartCommand?: string;
+  readonly firewall: Firewall;
+  readonly httpsPort: number;
+  readonly restartTimeoutSeconds: number;
+}
+
+/** Whether and how to prove that the server serves the new certificate. */
+export interface ProbeSettings {
+  readonly enabled: boolean;
+  /** Where to connect; undefined means each SSH host. */
+  readonly address?: string;
+  readonly timeoutSeconds: number;
+}
+
+/** Everything `mode: deploy` needs besides the certificate. */
+export interface DeploySettings {
+  readonly ssh: SshSettings;
+  readonly remote: RemoteSettings;
+  readonly probe: ProbeSettings;
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { Output } from '../constants.js';
 import type { CertificateFacts } from '../certificate/gate.js';
+import type { HostResult } from '../deploy/host.js';
 
 /** Sets the outputs that describe the validated leaf. */
 export function setCertificateOutputs(facts: CertificateFacts): void {
@@ -10,4 +11,23 @@ export function setCertificateOutputs(facts: CertificateFacts): void {
   core.setOutput(Output.DaysRemaining, String(facts.daysRemaining));
   // Comma-separated, so the value can be fed back into the `domains` input.
   core.setOutput(Output.Domains, facts.sans.join(','));
+}
+
+/** Sets the deploy outputs from every host's result; single values come from the first host. */
+export function setDeployOutputs(results: readonly HostResult[]): void {
+  const first = results[0];
+  core.setOutput(Output.Changed, String(results.some((result) => result.changed)));
+  core.setOutput(Output.ServedFingerprint, first?.servedFingerprint ?? '');
+  core.setOutput(Output.TlsVersion, first?.tlsVersion ?? '');
+  core.setOutput(
+    Output.Firewall,
+    [
+      ...new Set(
+        results.flatMap((result) => (result.firewall === undefined ? [] : [result.firewall])),
+      ),
+    ].join(','),
+  );
+  core.setOutput(Output.BackupDir, first?.backupDir ?? '');
+  core.setOutput(Output.RolledBack, String(results.some((result) => result.rolledBack)));
+  core.setOutput(Output.Result, JSON.stringify(results));
 }

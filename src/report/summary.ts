@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { CertificateFacts } from '../certificate/gate.js';
 import { oneLineName } from '../certificate/describe.js';
+import type { HostResult } from '../deploy/host.js';
 
 /** Writes the job summary for a validated certificate, where the runner provides one. */
 export async function writeCertificateSummary(
@@ -30,4 +31,49 @@ export async function writeCertificateSummary(
 /** Certificate fields are attacker-influenced text: keep them from becoming HTML. */
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Writes the job summary of a deploy: one row per host, then each host's error. */
+export async function writeDeploySummary(
+  facts: CertificateFacts,
+  results: readonly HostResult[],
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const failed = results.filter((result) => result.error !== undefined);
+  const header = [
+    'Host',
+    'Fingerprint',
+    'Not after',
+    'Days left',
+    'Changed',
+    'Firewall',
+    'Serves it',
+    'TLS',
+    'Duration',
+  ];
+  const rows = results.map((result) => [
+    escape(`${result.host}:${result.port}`),
+    `<code>${facts.fingerprint.slice(0, 23)}…</code>`,
+    facts.notAfter.toISOString().slice(0, 10),
+    String(facts.daysRemaining),
+    result.changed ? 'yes' : 'no',
+    result.firewall ?? '–',
+    result.servedFingerprint === facts.fingerprint
+      ? '✅'
+      : result.error === undefined
+        ? 'not probed'
+        : `❌${result.rolledBack ? ' (rolled back)' : ''}`,
+    result.tlsVersion ?? '–',
+    `${(result.durationMs / 1000).toFixed(1)} s`,
+  ]);
+  const summary = core.summary
+    .addHeading(
+      failed.length === 0
+        ? 'Certificate deployed'
+        : `Certificate deploy failed on ${failed.length} of ${results.length} host(s)`,
+      3,
+    )
+    .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+  for (const result of failed) summary.addCodeBlock(result.error ?? '');
+  await summary.write();
 }

@@ -1,0 +1,387 @@
+import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import { BACKUPS_KEPT } from '../constants.js';
+import type { ValidatedBundle } from '../certificate/gate.js';
+import type { DeploySettings, Target } from '../inputs/settings.js';
+import { planFirewall, type FirewallPlan } from '../remote/firewall.js';
+import { parseScriptOutput, type ScriptOutput } from '../remote/output.js';
+import { readPreflight } from '../remote/preflight.js';
+import { INSTALL, PREFLIGHT, ROLLBACK, SERVED_LOCALLY } from '../remote/scripts.js';
+import { chooseRestart, type RestartMode } from '../remote/service.js';
+import { shellCommand, type ShellArg } from '../remote/shell.js';
+import { SshSession } from '../remote/ssh.js';
+import { ProbeError, probeUntilServed, type ProbeSuccess } from '../probe/probe.js';
+
+/** What happened on one host: the `result` output holds one per host. */
+export interface HostResult {
+  readonly host: string;
+  readonly port: number;
+  readonly changed: boolean;
+  readonly fingerprint: string;
+  readonly servedFingerprint?: string;
+  readonly tlsVersion?: string;
+  readonly firewall?: string;
+  readonly backupDir?: string;
+  readonly rolledBack: boolean;
+  readonly error?: string;
+  readonly durationMs: number;
+  /** Milliseconds per phase: connect, preflight, write, firewall, restart, probe. */
+  readonly phases: Readonly<Record<string, number>>;
+}
+
+/** A failure on one host, with what was done about it. */
+export class HostError extends Error {
+  constructor(
+    message: string,
+    readonly rolledBack: boolean,
+  ) {
+    super(message);
+    this.name = 'HostError';
+  }
+}
+
+/** What every host of one run gets. */
+export interface DeployJob {
+  readonly settings: DeploySettings;
+  readonly bundle: ValidatedBundle;
+  /** The names to probe, as the input listed them. */
+  readonly domains: readonly string[];
+}
+
+/** How one remote script runs. */
+interface ScriptOptions {
+  readonly timeoutMs: number;
+  /** Fed to the script's standard input, then closed. */
+  readonly stdin?: Buffer | undefined;
+  /** A non-zero exit is reported in the output (restart=failed) rather than thrown. */
+  readonly mayFail?: boolean;
+}
+
+/** Preflight answers within this; it only reads. */
+const PREFLIGHT_TIMEOUT_MS = 30_000;
+/** How long the install waits for another deploy's lock on the server. */
+const LOCK_TIMEOUT_SECONDS = 120;
+
+/**
+ * Deploys the bundle to one host on one SSH connection: preflight, install
+ * with the firewall and the restart, probe, and roll back if the restart or
+ * the probe fails. Never throws: failures are in the result.
+ */
+export async function deployHost(target: Target, job: DeployJob): Promise<HostResult> {
+  const run = new HostRun(target, job.settings, job.bundle, job.domains);
+  const started = Date.now();
+  try {
+    await run.deploy();
+    return run.result(Date.now() - started);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return run.result(
+      Date.now() - started,
+      `${run.name}: ${message}`,
+      error instanceof HostError && error.rolledBack,
+    );
+  } finally {
+    run.close();
+  }
+}
+
+/** The state of one host's deploy while it runs. */
+class HostRun {
+  readonly name: string;
+  private session: SshSession | undefined;
+  private readonly phases: Record<string, number> = {};
+  private changed = false;
+  private firewall: FirewallPlan | undefined;
+  private backupDir: string | undefined;
+  private probed: ProbeSuccess | undefined;
+  private readonly sudo: boolean;
+  private readonly cert: Buffer;
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly target: Target,
+    private readonly settings: DeploySettings,
+    private readonly bundle: ValidatedBundle,
+    private readonly domains: readonly string[],
+  ) {
+    this.name = `${target.host}:${target.port}`;
+    this.sudo = settings.ssh.username !== 'root';
+    this.cert = Buffer.from(bundle.fullchainPem);
+    this.key = Buffer.from(bundle.keyPem);
+  }
+
+  async deploy(): Promise<void> {
+    const remote = this.settings.remote;
+    this.session = await this.timed('connect', () =>
+      SshSession.open(this.target, this.settings.ssh, (message) => {
+        core.info(`${this.name}: ${message}`);
+      }),
+    );
+    const preflight = readPreflight(
+      await this.timed('preflight', () =>
+        this.script(
+          'fsd-preflight',
+          PREFLIGHT,
+          [remote.dir, remote.certName, remote.keyName, remote.service ?? ''],
+          { timeoutMs: PREFLIGHT_TIMEOUT_MS },
+        ),
+      ),
+    );
+    // Everything that can be refused is refused here, before any change.
+    const restart = guard(() => chooseRestart(remote, preflight));
+    this.firewall = guard(() =>
+      planFirewall(remote.firewall, preflight.firewall, remote.httpsPort),
+    );
+    this.changed =
+      sha256(this.cert) !== preflight.certSha256 || sha256(this.key) !== preflight.keySha256;
+    core.info(
+      `${this.name}: ${this.changed ? 'the server holds another pair: installing' : 'the server already holds this pair: nothing to write, no restart'}; firewall ${this.firewall.backend}${this.firewall.act ? '' : ' (nothing to open)'}; restart via ${restart}.`,
+    );
+    if (this.changed || this.firewall.act) await this.install(this.changed ? restart : 'none');
+    if (this.settings.probe.enabled) await this.probe(restart);
+  }
+
+  private async install(restart: RestartMode): Promise<void> {
+    const remote = this.settings.remote;
+    const firewall = this.firewall;
+    const args: ShellArg[] = [
+      remote.dir,
+      remote.certName,
+      remote.keyName,
+      this.changed ? '1' : '0',
+      String(this.cert.length),
+      String(this.key.length),
+      sha256(this.cert),
+      sha256(this.key),
+      remote.owner ?? '',
+      String(BACKUPS_KEPT),
+      firewall?.act ? firewall.backend : '',
+      String(remote.httpsPort),
+      firewall?.nftChains.join(',') ?? '',
+      restart,
+      remote.service ?? '',
+      { command: remote.restartCommand ?? '' },
+      String(remote.restartTimeoutSeconds),
+      String(LOCK_TIMEOUT_SECONDS),
+      new Date().toISOString().replace(/[-:.]/g, ''),
+    ];
+    const timeout = (remote.restartTimeoutSeconds * 2 + LOCK_TIMEOUT_SECONDS + 60) * 1000;
+    // The pair travels on the command's standard input, never on a command line or the runner's disk.
+    const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : undefined;
+    const output = await this.timed('install', () =>
+      this.script('fsd-install', INSTALL, args, { timeoutMs: timeout, stdin, mayFail: true }),
+    );
+    for (const phase of ['write', 'firewall', 'restart']) {
+      const ms = Number(output.values.get(`time-${phase}`));
+      if (Number.isFinite(ms)) this.phases[phase] = ms;
+    }
+    this.backupDir = output.values.get('backup');
+    for (const added of output.all.get('firewall-added') ?? [])
+      core.info(`${this.name}: opened ${remote.httpsPort}/tcp in ${added}.`);
+    if (output.values.get('firewall-warning') === 'not-persistent') {
+      core.warning(
+        `${this.name}: opened ${remote.httpsPort}/tcp in ${firewall?.backend ?? 'the firewall'}, but not persistently: the rule is lost at reboot. Add it to the firewall's saved configuration.`,
+      );
+    }
+    const error = output.values.get('error');
+    if (error !== undefined) {
+      throw new HostError(
+        `the install step failed (${error}) before the files were replaced; the server keeps its previous pair.`,
+        false,
+      );
+    }
+    const restartResult = output.values.get('restart');
+    if (restartResult === 'failed' || restartResult === 'not-listening') {
+      const why =
+        restartResult === 'failed'
+          ? `the restart of the app failed`
+          : `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`;
+      await this.rollBack(restart, `${why}${logTail(output)}`);
+    }
+  }
+
+  private async probe(restart: RestartMode): Promise<void> {
+    const probe = this.settings.probe;
+    const plan = {
+      address: probe.address ?? this.target.host,
+      port: this.settings.remote.httpsPort,
+      domains: this.domains,
+      expectedFingerprint: this.bundle.facts.fingerprint,
+      ca: [
+        ...rootCertificates,
+        ...this.bundle.trust.userAnchors.map((anchor) => anchor.toString()),
+      ],
+      timeoutSeconds: probe.timeoutSeconds,
+    };
+    try {
+      this.probed = await this.timed('probe', () => probeUntilServed(plan));
+      core.info(
+        `${this.name}: serves ${this.probed.servedFingerprint} over ${this.probed.tlsVersion} for ${plan.domains.join(', ')}.`,
+      );
+    } catch (error) {
+      if (!(error instanceof ProbeError)) throw error;
+      if (error.kind === 'unreachable' && (await this.servesLocally(error.domain))) {
+        throw new HostError(
+          `${error.message} Yet the server itself serves the new certificate on its own address, so the path to port ${plan.port} is blocked outside the server: open ${plan.port}/tcp in the cloud security group or network firewall in front of it. The new certificate was kept, as the server is right.`,
+          false,
+        );
+      }
+      if (!this.changed)
+        throw new HostError(
+          `${error.message} Nothing was changed on the server, so nothing was rolled back.`,
+          false,
+        );
+      await this.rollBack(restart, error.message);
+    }
+  }
+
+  /** Restores the previous pair and restarts, then fails with what went wrong. */
+  private async rollBack(restart: RestartMode, why: string): Promise<never> {
+    const remote = this.settings.remote;
+    core.warning(`${this.name}: ${why} Rolling back.`);
+    const args: ShellArg[] = [
+      remote.dir,
+      remote.certName,
+      remote.keyName,
+      this.backupDir ?? '',
+      restart,
+      remote.service ?? '',
+      { command: remote.restartCommand ?? '' },
+      String(remote.restartTimeoutSeconds),
+      String(remote.httpsPort),
+    ];
+    const output = await this.timed('rollback', () =>
+      this.script('fsd-rollback', ROLLBACK, args, {
+        timeoutMs: (remote.restartTimeoutSeconds * 2 + 60) * 1000,
+        mayFail: true,
+      }),
+    );
+    const restored = output.values.get('restored') === 'yes';
+    const restarted = ['ok', 'skipped'].includes(output.values.get('restart') ?? '');
+    const previous =
+      this.backupDir === undefined
+        ? 'removed the new files (there was no previous pair)'
+        : `restored the previous pair from ${this.backupDir}`;
+    const state =
+      restored && restarted
+        ? `Rolled back: ${previous} and restarted the app.`
+        : `The rollback ${restored ? `${previous} but the app did not restart` : 'failed'}${logTail(output)} — check the server by hand.`;
+    throw new HostError(`${why} ${state}`, restored);
+  }
+
+  /** Whether the server serves the new certificate to itself, on its own address. */
+  private async servesLocally(domain: string): Promise<boolean> {
+    try {
+      const output = await this.script(
+        'fsd-served',
+        SERVED_LOCALLY,
+        [String(this.settings.remote.httpsPort), domain],
+        { timeoutMs: 20_000 },
+      );
+      return output.values.get('served') === this.bundle.facts.fingerprint;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs one remote script and reads its output; a script that never started is a privilege problem. */
+  private async script(
+    name: string,
+    text: string,
+    args: readonly ShellArg[],
+    options: ScriptOptions,
+  ): Promise<ScriptOutput> {
+    if (this.session === undefined) throw new HostError('not connected', false);
+    const result = await this.session.exec(
+      shellCommand(name, text, args, this.sudo),
+      options.stdin,
+      options.timeoutMs,
+    );
+    const output = parseScriptOutput(result.stdout);
+    if (!output.started)
+      throw new HostError(
+        privilegeProblem(this.settings.ssh.username, result.stderr, result.code),
+        false,
+      );
+    if (result.code !== 0 && options.mayFail !== true && output.values.get('error') === undefined) {
+      throw new HostError(
+        `the remote step ${name} failed (exit ${result.code ?? 'by signal'}): ${firstLine(result.stderr)}`,
+        false,
+      );
+    }
+    return output;
+  }
+
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await core.group(`${this.name}: ${phase}`, work);
+    } finally {
+      const ms = Date.now() - started;
+      this.phases[phase] = ms;
+      core.info(`${this.name}: ${phase} took ${ms} ms`);
+    }
+  }
+
+  result(durationMs: number, error?: string, rolledBack = false): HostResult {
+    return {
+      host: this.target.host,
+      port: this.target.port,
+      changed: this.changed,
+      fingerprint: this.bundle.facts.fingerprint,
+      ...(this.probed === undefined
+        ? {}
+        : { servedFingerprint: this.probed.servedFingerprint, tlsVersion: this.probed.tlsVersion }),
+      ...(this.firewall === undefined ? {} : { firewall: this.firewall.backend }),
+      ...(this.backupDir === undefined ? {} : { backupDir: this.backupDir }),
+      rolledBack,
+      ...(error === undefined ? {} : { error }),
+      durationMs,
+      phases: { ...this.phases },
+    };
+  }
+
+  close(): void {
+    this.session?.close();
+  }
+}
+
+/** Runs a check that refuses the deploy, turning its error into a HostError that says nothing changed. */
+function guard<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new HostError(
+      `${error instanceof Error ? error.message : String(error)} Nothing was changed.`,
+      false,
+    );
+  }
+}
+
+/** Why a remote script never started: sudo missing, asking for a password, or refusing. */
+function privilegeProblem(username: string, stderr: string, code: number | undefined): string {
+  if (/password is required|a terminal is required/i.test(stderr)) {
+    return `sudo asks user '${username}' for a password. The action runs 'sudo -n', which cannot answer: allow the user passwordless sudo (e.g. '${username} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${username}), or log in as root. Nothing was changed.`;
+  }
+  if (/sudo: (command )?not found|sudo: not found/i.test(stderr)) {
+    return `sudo is not installed on the server, and user '${username}' is not root. Install sudo, or log in as root. Nothing was changed.`;
+  }
+  if (/not in the sudoers|not allowed to execute|may not run sudo/i.test(stderr)) {
+    return `user '${username}' may not use sudo on the server. Allow it passwordless sudo, or log in as root. Nothing was changed.`;
+  }
+  return `the server did not run the action's commands (exit ${code ?? 'by signal'}): ${firstLine(stderr)}. Nothing was changed.`;
+}
+
+function logTail(output: ScriptOutput): string {
+  const log = output.sections.get('log')?.filter(Boolean) ?? [];
+  return log.length === 0 ? '.' : `. The end of its log:\n${log.slice(-15).join('\n')}\n`;
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.slice(0, 300) ?? '';
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

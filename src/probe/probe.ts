@@ -1,0 +1,135 @@
+import { observe, type Observation } from './observe.js';
+
+/** Where and what to probe after a deploy. */
+export interface ProbePlan {
+  readonly address: string;
+  readonly port: number;
+  readonly domains: readonly string[];
+  /** The fingerprint the server must serve. */
+  readonly expectedFingerprint: string;
+  /** PEM trust anchors: Node's roots and ca-bundle. */
+  readonly ca: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+/** What the probe proved: every domain serves the new certificate. */
+export interface ProbeSuccess {
+  readonly servedFingerprint: string;
+  readonly tlsVersion: string;
+  /** From the first attempt to the last success. */
+  readonly waitedMs: number;
+}
+
+/** Why the probe failed: never reached the server, or reached it and saw something wrong. */
+export class ProbeError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'old-certificate' | 'wrong-certificate',
+    readonly domain: string,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
+
+/** Each attempt may take this long at most. */
+const ATTEMPT_TIMEOUT_MS = 5000;
+/** Poll tightly at first (a restart is often quick), then back off for a slow service. */
+const FIRST_DELAY_MS = 25;
+const MAX_DELAY_MS = 500;
+const MODERN_TLS = new Set(['TLSv1.2', 'TLSv1.3']);
+
+/**
+ * Probes each domain until the server serves the expected certificate with
+ * a trusted chain, a matching name and TLS 1.2 or newer; all within one
+ * deadline of `timeoutSeconds`.
+ */
+export async function probeUntilServed(plan: ProbePlan): Promise<ProbeSuccess> {
+  const started = Date.now();
+  const deadline = started + plan.timeoutSeconds * 1000;
+  let tlsVersion = '';
+  for (const domain of plan.domains) {
+    tlsVersion = (await probeDomain(plan, domain, deadline)).tlsVersion;
+  }
+  return {
+    servedFingerprint: plan.expectedFingerprint,
+    tlsVersion,
+    waitedMs: Date.now() - started,
+  };
+}
+
+async function probeDomain(
+  plan: ProbePlan,
+  domain: string,
+  deadline: number,
+): Promise<Observation> {
+  let delay = FIRST_DELAY_MS;
+  let lastError = 'no attempt was made';
+  let lastSeen: Observation | undefined;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    try {
+      const seen = await observe({
+        address: plan.address,
+        port: plan.port,
+        domain,
+        ca: plan.ca,
+        timeoutMs: Math.max(100, Math.min(ATTEMPT_TIMEOUT_MS, remaining)),
+      });
+      if (seen.fingerprint === plan.expectedFingerprint) return acceptOrFail(seen, domain, plan);
+      lastSeen = seen;
+    } catch (error) {
+      lastError = error instanceof Error ? describeNetworkError(error) : String(error);
+    }
+    if (Date.now() + delay >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
+  }
+  const where = `https://${plan.address}:${plan.port} (SNI ${domain})`;
+  if (lastSeen !== undefined) {
+    throw new ProbeError(
+      `${where} still served ${lastSeen.fingerprint}, not the new certificate ${plan.expectedFingerprint}, after ${plan.timeoutSeconds} s (probe-timeout). The app did not load the new files: check that it reads them from remote-dir and that the restart really restarts it.`,
+      'old-certificate',
+      domain,
+    );
+  }
+  throw new ProbeError(
+    `${where} could not be reached within ${plan.timeoutSeconds} s (probe-timeout): ${lastError}.`,
+    'unreachable',
+    domain,
+  );
+}
+
+function acceptOrFail(seen: Observation, domain: string, plan: ProbePlan): Observation {
+  const where = `https://${plan.address}:${plan.port} (SNI ${domain})`;
+  if (seen.chainError !== undefined) {
+    throw new ProbeError(
+      `${where} serves the new certificate, but its chain does not verify (${seen.chainError}). The app must serve the full chain file: the certificate followed by its intermediates.`,
+      'wrong-certificate',
+      domain,
+    );
+  }
+  if (seen.nameError !== undefined) {
+    throw new ProbeError(
+      `${where} serves the new certificate, but it does not match the name: ${seen.nameError}`,
+      'wrong-certificate',
+      domain,
+    );
+  }
+  if (!MODERN_TLS.has(seen.tlsVersion)) {
+    throw new ProbeError(
+      `${where} negotiated ${seen.tlsVersion}; TLS 1.2 or newer is required. Update the server's TLS settings.`,
+      'wrong-certificate',
+      domain,
+    );
+  }
+  return seen;
+}
+
+function describeNetworkError(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: unknown }).cause;
+  const causeCode = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  const shown = [code, causeCode].find((value) => typeof value === 'string');
+  return typeof shown === 'string' ? `${error.message} (${shown})` : error.message;
+}

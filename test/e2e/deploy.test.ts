@@ -1,0 +1,327 @@
+/**
+ * mode: deploy against real throwaway hosts (scripts/testhost): OpenSSH,
+ * sudo, supervisor, a Flask app and nftables or iptables, each in its own
+ * namespaces. The bundled action runs as the runner runs it.
+ */
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRun } from '../helpers/action.ts';
+import { Pki, type Issued } from '../helpers/pki.ts';
+import { TestHost } from '../helpers/testhost.ts';
+
+let pki: Pki;
+let root: Issued;
+let mid: Issued;
+const SANS = ['DNS:localhost', 'DNS:app.test', 'IP:127.0.0.1'];
+
+beforeAll(() => {
+  pki = new Pki();
+  root = pki.root('Deploy Test');
+  mid = pki.intermediate('Deploy Test', root);
+});
+afterAll(() => pki.dispose());
+
+function leaf(key: 'rsa2048' | 'p256' = 'p256'): Issued {
+  return pki.leaf('localhost', mid, { sans: SANS, key });
+}
+
+function certificateInputs(pair: Issued): Record<string, string> {
+  return {
+    certificate: pair.certPem + mid.certPem,
+    'private-key': pair.keyPem,
+    'ca-bundle': root.certPem,
+    domains: 'localhost, app.test, 127.0.0.1',
+  };
+}
+
+function fingerprint(pair: Issued): string {
+  return new X509Certificate(pair.certPem).fingerprint256;
+}
+
+/** What a server's TLS state is: the files, their modes and the firewall. */
+function snapshot(host: TestHost): string {
+  const files = host.run([
+    'sh',
+    '-c',
+    'cd /ssl && find . -type f | sort | xargs -r sha256sum; find . -exec stat -c "%n %a %U" {} + | sort',
+  ]);
+  return `${files}\n${host.ruleset()}`;
+}
+
+/** The action's own output, without the mask commands that carry the secrets to the runner. */
+function visibleLog(run: ActionRun): string {
+  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]
+    .join('\n')
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+function countPortRules(host: TestHost): number {
+  return host
+    .ruleset()
+    .split('\n')
+    .filter((line) => /dport 443\b.*accept/.test(line)).length;
+}
+
+describe('deploy to an nftables host (policy drop)', () => {
+  let host: TestHost;
+  let first: Issued;
+  let initial: Issued;
+
+  beforeAll(() => {
+    initial = pki.leaf('localhost', mid, { sans: SANS });
+    host = TestHost.create({
+      firewall: 'nftables',
+      initial: { certPem: initial.certPem + mid.certPem, keyPem: initial.keyPem },
+      sshLogLevel: 'DEBUG3',
+    });
+  });
+  afterAll(() => host.destroy());
+
+  it('installs an RSA pair, opens 443 before the drop, restarts and proves it is served', () => {
+    first = leaf('rsa2048');
+    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(first) });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    expect(run.outputs).toMatchObject({
+      fingerprint: fingerprint(first),
+      'served-fingerprint': fingerprint(first),
+      changed: 'true',
+      firewall: 'nftables',
+      'rolled-back': 'false',
+      'tls-version': 'TLSv1.3',
+    });
+    expect(run.outputs['backup-dir']).toMatch(/^\/ssl\/\.backup\/\d{8}T\d{9}Z$/);
+    expect(host.servedFingerprint()).toBe(fingerprint(first));
+    expect(host.readFile('/ssl/cert.pem').toString()).toBe(first.certPem + mid.certPem);
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(first.keyPem);
+    expect(host.mode('/ssl/cert.key')).toBe('600 root:root');
+    expect(host.mode('/ssl/cert.pem')).toBe('644 root:root');
+    // The backup holds the pair that was there before.
+    expect(host.readFile(`${run.outputs['backup-dir'] ?? ''}/cert.key`).toString()).toBe(
+      initial.keyPem,
+    );
+    expect(countPortRules(host)).toBe(1);
+    const chain = host
+      .ruleset()
+      .split('\n')
+      .map((line) => line.trim());
+    expect(chain.findIndex((line) => line.startsWith('tcp dport 443'))).toBeLessThan(
+      chain.findIndex((line) => line.startsWith('tcp dport 22')),
+    );
+    const result = JSON.parse(run.outputs.result ?? '[]') as {
+      host: string;
+      changed: boolean;
+      servedFingerprint: string;
+    }[];
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({
+      host: '127.0.0.1',
+      changed: true,
+      servedFingerprint: fingerprint(first),
+    });
+    expect(run.summary).toContain('Certificate deployed');
+  });
+
+  it('leaves the pair, the app and the firewall alone on a rerun (changed=false), and still probes', () => {
+    const before = snapshot(host);
+    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(first) });
+    expect(run.status).toBe(0);
+    expect(run.outputs.changed).toBe('false');
+    expect(run.outputs['served-fingerprint']).toBe(fingerprint(first));
+    expect(countPortRules(host)).toBe(1);
+    expect(snapshot(host)).toBe(before);
+    expect(run.stdout).toContain('nothing to write, no restart');
+  });
+
+  it('replaces what is served on renewal, with an ECDSA pair', () => {
+    const renewed = leaf('p256');
+    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(renewed) });
+    expect(run.error).toBeUndefined();
+    expect(run.outputs.changed).toBe('true');
+    expect(host.servedFingerprint()).toBe(fingerprint(renewed));
+    expect(host.servedFingerprint('app.test')).toBe(fingerprint(renewed));
+    first = renewed;
+  });
+
+  it('never put key material on a command line, in its log, summary or outputs', () => {
+    const sshd = host.sshdLog();
+    expect(sshd).toMatch(/debug1: server_input_channel_req|Starting session|exec/);
+    for (const secret of [first.keyPem, host.sshKey]) {
+      for (const line of secret
+        .split('\n')
+        .filter((text) => text.length > 20 && !text.startsWith('-----'))) {
+        expect(sshd).not.toContain(line);
+      }
+    }
+    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(leaf()) });
+    expect(run.status).toBe(0);
+    const log = visibleLog(run);
+    for (const line of run.stdout.split('\n').filter((text) => text.startsWith('::add-mask::'))) {
+      const secret = line.slice('::add-mask::'.length);
+      if (secret.length > 8) expect(log).not.toContain(secret);
+    }
+    expect(host.sshdLog()).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('roll back', () => {
+  let host: TestHost;
+  let current: Issued;
+
+  beforeAll(() => {
+    current = leaf();
+    host = TestHost.create({
+      firewall: 'iptables',
+      initial: { certPem: current.certPem + mid.certPem, keyPem: current.keyPem },
+    });
+  });
+  afterAll(() => host.destroy());
+
+  it('restores the pair when the restart fails', () => {
+    const before = snapshot(host);
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'restart-command': 'exit 3',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain('the restart of the app failed');
+    // The rollback's own restart runs the same failing command: the pair is back, and the error says the app is down.
+    expect(run.error).toContain('The rollback restored the previous pair from /ssl/.backup/');
+    expect(run.error).toContain('but the app did not restart');
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+    // The pair and modes are as before; only a backup and the opened port were added.
+    expect(
+      snapshot(host)
+        .split('\n')
+        .filter((line) => /\.\/cert\./.test(line)),
+    ).toEqual(before.split('\n').filter((line) => /\.\/cert\./.test(line)));
+  });
+
+  it('restores the pair when the restart does not take effect (the old certificate is still served)', () => {
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'restart-command': 'true',
+      'probe-timeout': '3',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(`still served ${fingerprint(current)}, not the new certificate`);
+    expect(run.error).toContain('Rolled back');
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+    expect(host.servedFingerprint()).toBe(fingerprint(current));
+  });
+
+  it('puts the log of a crashing app into the error, and restores the pair', () => {
+    host.run([
+      'sh',
+      '-c',
+      `echo 'raise SystemExit("flask app refuses to start")' > ${host.dir}/app/app.py`,
+    ]);
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'restart-timeout': '10',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain('the restart of the app failed');
+    expect(run.error).toContain('flask app refuses to start');
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+  });
+});
+
+describe('refusals before any change', () => {
+  let host: TestHost;
+  let pair: Issued;
+
+  beforeAll(() => {
+    pair = leaf();
+    host = TestHost.create({
+      firewall: 'nftables',
+      sudo: 'password',
+      initial: { certPem: pair.certPem + mid.certPem, keyPem: pair.keyPem },
+    });
+  });
+  afterAll(() => host.destroy());
+
+  it('refuses a wrong host key', () => {
+    const before = snapshot(host);
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'host-fingerprint': 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(
+      `the host key of 127.0.0.1:22 is ${host.hostFingerprint}, which does not match host-fingerprint`,
+    );
+    expect(snapshot(host)).toBe(before);
+  });
+
+  it('refuses to connect without a pinned host key, and says how to get one', () => {
+    const before = snapshot(host);
+    const inputs = { ...host.connectionInputs(), ...certificateInputs(leaf()) };
+    delete inputs['host-fingerprint'];
+    const run = host.runAction(inputs);
+    expect(run.status).toBe(1);
+    expect(run.error).toContain("Input 'host-fingerprint': is required (or 'known-hosts')");
+    expect(run.error).toContain('ssh-keyscan -p PORT HOST | ssh-keygen -lf -');
+    expect(run.stdout).not.toContain(': connect');
+    expect(snapshot(host)).toBe(before);
+  });
+
+  it('accepts the host key from known_hosts lines', () => {
+    const knownHosts = host.run([
+      'sh',
+      '-c',
+      `echo "127.0.0.1 $(cat ${host.dir}/ssh/host_ed25519_key.pub)"`,
+    ]);
+    const inputs: Record<string, string> = {
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'known-hosts': knownHosts,
+    };
+    delete inputs['host-fingerprint'];
+    const run = host.runAction(inputs);
+    // It gets past the host key, to the sudo that asks for a password:
+    expect(run.error).toContain("sudo asks user 'deploy' for a password");
+  });
+
+  it('stops with a clear error when sudo asks for a password', () => {
+    const before = snapshot(host);
+    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(leaf()) });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain("sudo asks user 'deploy' for a password");
+    expect(run.error).toContain('Nothing was changed.');
+    expect(snapshot(host)).toBe(before);
+  });
+});
+
+describe('a host with no firewall, deployed for the first time', () => {
+  let host: TestHost;
+  beforeAll(() => {
+    host = TestHost.create({ firewall: 'none' });
+  });
+  afterAll(() => host.destroy());
+
+  it('installs into an empty /ssl without a backup, and starts the app', () => {
+    const pair = leaf();
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(pair),
+      'remote-dir': '/ssl/',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.outputs).toMatchObject({
+      changed: 'true',
+      firewall: 'none',
+      'backup-dir': '',
+      'served-fingerprint': fingerprint(pair),
+    });
+    expect(host.listSsl().sort()).toEqual(['.fsd.lock', 'cert.key', 'cert.pem']);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * A throwaway test host (see scripts/testhost/up.sh): its own network and
+ * mount namespaces with a real sshd, sudo, supervisor, a Flask app on 443 and
+ * a firewall. Tests run the bundled action inside its network namespace, so
+ * 127.0.0.1 is the host. Needs root.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runAction, type ActionRun, type RunOptions } from './action.ts';
+
+export type FirewallKind = 'nftables' | 'iptables' | 'none';
+export type SudoKind = 'nopasswd' | 'password' | 'none';
+
+export interface HostOptions {
+  readonly firewall: FirewallKind;
+  readonly sudo?: SudoKind;
+  readonly sshLogLevel?: 'INFO' | 'DEBUG3';
+  /** What /ssl holds when the host comes up; nothing by default. */
+  readonly initial?: { readonly certPem: string; readonly keyPem: string };
+}
+
+const SCRIPTS = resolve('scripts/testhost');
+
+// Written without parameter properties so that Node's type stripping runs it (the demo does).
+export class TestHost {
+  readonly dir: string;
+  readonly pid: number;
+
+  private constructor(dir: string, pid: number) {
+    this.dir = dir;
+    this.pid = pid;
+  }
+
+  static create(options: HostOptions): TestHost {
+    const dir = mkdtempSync(join(tmpdir(), 'fsd-host-'));
+    if (options.initial) {
+      writeFileSync(join(dir, 'initial.pem'), options.initial.certPem);
+      writeFileSync(join(dir, 'initial.key'), options.initial.keyPem, { mode: 0o600 });
+    }
+    const pid = execFileSync(
+      join(SCRIPTS, 'up.sh'),
+      [dir, options.firewall, options.sudo ?? 'nopasswd', options.sshLogLevel ?? 'INFO'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 },
+    ).trim();
+    return new TestHost(dir, Number(pid));
+  }
+
+  /** The deploy user's SSH private key. */
+  get sshKey(): string {
+    return readFileSync(join(this.dir, 'ssh', 'user_key'), 'utf8');
+  }
+
+  /** The host key's fingerprint, as `ssh-keygen -lf` prints it. */
+  get hostFingerprint(): string {
+    const line = execFileSync(
+      'ssh-keygen',
+      ['-lf', join(this.dir, 'ssh', 'host_ed25519_key.pub')],
+      { encoding: 'utf8' },
+    );
+    return line.split(' ')[1] ?? '';
+  }
+
+  /** Runs a command inside the host's namespaces, as root. */
+  run(command: string[], input?: string): string {
+    return execFileSync('nsenter', ['-t', String(this.pid), '-n', '-m', '--', ...command], {
+      encoding: 'utf8',
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+  }
+
+  /** Reads a file of the host (its /ssl is private). */
+  readFile(path: string): Buffer {
+    return Buffer.from(this.run(['base64', '-w0', path]), 'base64');
+  }
+
+  /** `stat -c '%a %U:%G' path`. */
+  mode(path: string): string {
+    return this.run(['stat', '-c', '%a %U:%G', path]).trim();
+  }
+
+  listSsl(): string[] {
+    return this.run(['ls', '-1A', '/ssl']).split('\n').filter(Boolean);
+  }
+
+  /** The SHA-256 fingerprint the app serves on 127.0.0.1:443 to the given name, or '' when nothing answers. */
+  servedFingerprint(servername = 'localhost'): string {
+    const result = spawnSync(
+      'nsenter',
+      [
+        '-t',
+        String(this.pid),
+        '-n',
+        '--',
+        'timeout',
+        '5',
+        'openssl',
+        's_client',
+        '-connect',
+        '127.0.0.1:443',
+        '-servername',
+        servername,
+      ],
+      { input: '', encoding: 'utf8' },
+    );
+    const pem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(
+      result.stdout,
+    )?.[0];
+    return pem === undefined ? '' : new X509Certificate(pem).fingerprint256;
+  }
+
+  /** The firewall's ruleset as text (nft shows iptables-nft rules too). */
+  ruleset(): string {
+    return this.run(['nft', 'list', 'ruleset']);
+  }
+
+  sshdLog(): string {
+    return readFileSync(join(this.dir, 'log', 'sshd.log'), 'utf8');
+  }
+
+  /** The inputs that connect to this host; the test adds the certificate ones. */
+  connectionInputs(): Record<string, string> {
+    return {
+      host: '127.0.0.1',
+      username: 'deploy',
+      'ssh-key': this.sshKey,
+      'host-fingerprint': this.hostFingerprint,
+      service: 'flaskapp',
+      'probe-timeout': '20',
+    };
+  }
+
+  /** Runs dist/index.js as the runner would, inside this host's network namespace. */
+  runAction(inputs: Record<string, string>, options: RunOptions = {}): ActionRun {
+    return runAction(inputs, {
+      ...options,
+      prefix: ['nsenter', '-t', String(this.pid), '-n', '--'],
+    });
+  }
+
+  destroy(): void {
+    execFileSync(join(SCRIPTS, 'down.sh'), [this.dir], { stdio: 'ignore', timeout: 60_000 });
+  }
+}
