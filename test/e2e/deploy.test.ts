@@ -19,7 +19,9 @@ beforeAll(() => {
   root = pki.root('Deploy Test');
   mid = pki.intermediate('Deploy Test', root);
 });
-afterAll(() => pki.dispose());
+afterAll(() => {
+  pki.dispose();
+});
 
 function leaf(key: 'rsa2048' | 'p256' = 'p256'): Issued {
   return pki.leaf('localhost', mid, { sans: SANS, key });
@@ -77,7 +79,9 @@ describe('deploy to an nftables host (policy drop)', () => {
       sshLogLevel: 'DEBUG3',
     });
   });
-  afterAll(() => host.destroy());
+  afterAll(() => {
+    host.destroy();
+  });
 
   it('installs an RSA pair, opens 443 before the drop, restarts and proves it is served', () => {
     first = leaf('rsa2048');
@@ -177,7 +181,9 @@ describe('roll back', () => {
       initial: { certPem: current.certPem + mid.certPem, keyPem: current.keyPem },
     });
   });
-  afterAll(() => host.destroy());
+  afterAll(() => {
+    host.destroy();
+  });
 
   it('restores the pair when the restart fails', () => {
     const before = snapshot(host);
@@ -246,7 +252,9 @@ describe('refusals before any change', () => {
       initial: { certPem: pair.certPem + mid.certPem, keyPem: pair.keyPem },
     });
   });
-  afterAll(() => host.destroy());
+  afterAll(() => {
+    host.destroy();
+  });
 
   it('refuses a wrong host key', () => {
     const before = snapshot(host);
@@ -306,7 +314,9 @@ describe('a host with no firewall, deployed for the first time', () => {
   beforeAll(() => {
     host = TestHost.create({ firewall: 'none' });
   });
-  afterAll(() => host.destroy());
+  afterAll(() => {
+    host.destroy();
+  });
 
   it('installs into an empty /ssl without a backup, and starts the app', () => {
     const pair = leaf();
