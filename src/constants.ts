@@ -61,6 +61,8 @@ export enum Output {
   Firewall = 'firewall',
   BackupDir = 'backup-dir',
   RolledBack = 'rolled-back',
+  LegacyTls = 'legacy-tls',
+  HttpRedirect = 'http-redirect',
   Result = 'result',
 }
 

@@ -12,6 +12,12 @@ import { chooseRestart, type RestartMode } from '../remote/service.js';
 import { shellCommand, type ShellArg } from '../remote/shell.js';
 import { SshSession } from '../remote/ssh.js';
 import { ProbeError, probeUntilServed, type ProbeSuccess } from '../probe/probe.js';
+import {
+  checkHttpRedirect,
+  checkLegacyTls,
+  type HttpRedirect,
+  type LegacyTls,
+} from '../probe/hygiene.js';
 
 /** What happened on one host: the `result` output holds one per host. */
 export interface HostResult {
@@ -23,6 +29,8 @@ export interface HostResult {
   readonly tlsVersion?: string;
   readonly firewall?: string;
   readonly backupDir?: string;
+  readonly legacyTls?: LegacyTls;
+  readonly httpRedirect?: HttpRedirect;
   readonly rolledBack: boolean;
   readonly error?: string;
   readonly durationMs: number;
@@ -95,6 +103,7 @@ class HostRun {
   private firewall: FirewallPlan | undefined;
   private backupDir: string | undefined;
   private probed: ProbeSuccess | undefined;
+  private hygiene: { legacyTls: LegacyTls; httpRedirect: HttpRedirect } | undefined;
   private readonly sudo: boolean;
   private readonly cert: Buffer;
   private readonly key: Buffer;
@@ -220,20 +229,45 @@ class HostRun {
         `${this.name}: serves ${this.probed.servedFingerprint} over ${this.probed.tlsVersion} for ${plan.domains.join(', ')}.`,
       );
     } catch (error) {
-      if (!(error instanceof ProbeError)) throw error;
-      if (error.kind === 'unreachable' && (await this.servesLocally(error.domain))) {
-        throw new HostError(
-          `${error.message} Yet the server itself serves the new certificate on its own address, so the path to port ${plan.port} is blocked outside the server: open ${plan.port}/tcp in the cloud security group or network firewall in front of it. The new certificate was kept, as the server is right.`,
-          false,
-        );
-      }
-      if (!this.changed)
-        throw new HostError(
-          `${error.message} Nothing was changed on the server, so nothing was rolled back.`,
-          false,
-        );
-      await this.rollBack(restart, error.message);
+      await this.probeFailed(error, plan.port, restart);
     }
+    await this.checkHygiene(plan.address, plan.port, plan.domains[0] ?? plan.address);
+  }
+
+  /** Reports, as warnings and never as failures, old TLS versions and plain http without redirect. */
+  private async checkHygiene(address: string, port: number, domain: string): Promise<void> {
+    const [legacyTls, httpRedirect] = await Promise.all([
+      checkLegacyTls(address, port, domain),
+      checkHttpRedirect(address, domain),
+    ]);
+    this.hygiene = { legacyTls, httpRedirect };
+    if (legacyTls === 'accepted') {
+      core.warning(
+        `${this.name}: the server still accepts TLS 1.0/1.1, which browsers no longer use; set the app's minimum TLS version to 1.2.`,
+      );
+    }
+    if (httpRedirect === 'no-redirect') {
+      core.warning(
+        `${this.name}: http://${domain}/ on port 80 answers without redirecting to https://; add a redirect so visitors get the padlock.`,
+      );
+    }
+  }
+
+  /** After a failed probe: tell a blocked path from a broken server, and roll back the latter. */
+  private async probeFailed(error: unknown, port: number, restart: RestartMode): Promise<never> {
+    if (!(error instanceof ProbeError)) throw error;
+    if (error.kind === 'unreachable' && (await this.servesLocally(error.domain))) {
+      throw new HostError(
+        `${error.message} Yet the server itself serves the new certificate on its own address, so the path to port ${port} is blocked outside the server: open ${port}/tcp in the cloud security group or network firewall in front of it. The new certificate was kept, as the server is right.`,
+        false,
+      );
+    }
+    if (!this.changed)
+      throw new HostError(
+        `${error.message} Nothing was changed on the server, so nothing was rolled back.`,
+        false,
+      );
+    return this.rollBack(restart, error.message);
   }
 
   /** Restores the previous pair and restarts, then fails with what went wrong. */
@@ -333,6 +367,7 @@ class HostRun {
       ...(this.probed === undefined
         ? {}
         : { servedFingerprint: this.probed.servedFingerprint, tlsVersion: this.probed.tlsVersion }),
+      ...(this.hygiene ?? {}),
       ...(this.firewall === undefined ? {} : { firewall: this.firewall.backend }),
       ...(this.backupDir === undefined ? {} : { backupDir: this.backupDir }),
       rolledBack,

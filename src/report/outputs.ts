@@ -28,6 +28,8 @@ export function setDeployOutputs(results: readonly HostResult[]): void {
     ].join(','),
   );
   core.setOutput(Output.BackupDir, first?.backupDir ?? '');
+  core.setOutput(Output.LegacyTls, first?.legacyTls ?? '');
+  core.setOutput(Output.HttpRedirect, first?.httpRedirect ?? '');
   core.setOutput(Output.RolledBack, String(results.some((result) => result.rolledBack)));
   core.setOutput(Output.Result, JSON.stringify(results));
 }

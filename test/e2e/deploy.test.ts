@@ -220,6 +220,9 @@ describe('roll back', () => {
     expect(run.outputs['rolled-back']).toBe('true');
     expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
     expect(host.servedFingerprint()).toBe(fingerprint(current));
+    // Three runs opened the port in iptables once.
+    expect(run.outputs.firewall).toBe('iptables');
+    expect(countPortRules(host)).toBe(1);
   });
 
   it('puts the log of a crashing app into the error, and restores the pair', () => {
@@ -333,5 +336,40 @@ describe('a host with no firewall, deployed for the first time', () => {
       'served-fingerprint': fingerprint(pair),
     });
     expect(host.listSsl().sort()).toEqual(['.fsd.lock', 'cert.key', 'cert.pem']);
+    // Werkzeug under Debian's OpenSSL refuses TLS 1.0/1.1, and nothing listens on port 80.
+    expect(run.outputs).toMatchObject({ 'legacy-tls': 'refused', 'http-redirect': 'closed' });
+  });
+
+  it("gives the files to the app's user with owner, the key then 0640", () => {
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      owner: 'deploy:deploy',
+    });
+    expect(run.error).toBeUndefined();
+    expect(host.mode('/ssl/cert.key')).toBe('640 deploy:deploy');
+    expect(host.mode('/ssl/cert.pem')).toBe('644 deploy:deploy');
+  });
+
+  it('tells a path blocked outside the server from a broken server, and keeps the good pair', () => {
+    // The runner reaches the server as 127.0.0.5; a rule drops that path to 443, as a security group would.
+    host.run(
+      ['nft', '-f', '-'],
+      'table inet outside { chain out { type filter hook output priority 0; ip daddr 127.0.0.5 tcp dport 443 drop; }; }\n',
+    );
+    const pair = leaf();
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(pair),
+      'probe-address': '127.0.0.5',
+      'probe-timeout': '3',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(
+      'https://127.0.0.5:443 (SNI localhost) could not be reached within 3 s',
+    );
+    expect(run.error).toContain('the path to port 443 is blocked outside the server');
+    expect(run.outputs['rolled-back']).toBe('false');
+    expect(host.servedFingerprint()).toBe(fingerprint(pair));
   });
 });

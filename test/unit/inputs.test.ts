@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -77,6 +78,7 @@ describe('settings', () => {
 
   it('masks every secret input the moment it is read, and the content of a key file', () => {
     setInputs({
+      [Input.Mode]: 'validate',
       [Input.Certificate]: leaf.certPem,
       [Input.PrivateKey]: 'certs/site.key',
       [Input.PrivateKeyPassphrase]: 'pass phrase',
@@ -98,7 +100,7 @@ describe('settings', () => {
   });
 
   it('lists every missing required input at once', () => {
-    setInputs({});
+    setInputs({ [Input.Mode]: 'validate' });
     expect(settingsError().split('\n')).toEqual([
       "Input 'certificate': is required. Set it to the PEM text (from a secret) or to the path of a PEM file in the workspace.",
       "Input 'private-key': is required. Set it to the PEM text (from a secret) or to the path of a PEM file in the workspace.",
@@ -113,7 +115,7 @@ describe('settings', () => {
     ],
     [
       { [Input.MinDaysRemaining]: 'seven' },
-      `Input 'min-days-remaining': must be a whole number of days from 0 to 3650; got "seven".`,
+      `Input 'min-days-remaining': must be a whole number from 0 to 3650; got "seven".`,
     ],
     [{ [Input.MinDaysRemaining]: '-1' }, `Input 'min-days-remaining': must be a whole number`],
     [{ [Input.Domains]: 'a..example.com' }, `Input 'domains': "a..example.com" has an empty label`],
@@ -174,5 +176,163 @@ describe('settings', () => {
       "Input 'private-key': is not PEM text, and no file exists at the path given",
     );
     expect(text).not.toContain(body);
+  });
+});
+
+describe('deploy settings', () => {
+  let sshKey: string;
+  let encryptedSshKey: string;
+  const fingerprint = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
+
+  beforeAll(() => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(pki.dir, 'id')]);
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      'ssh-pass',
+      '-f',
+      join(pki.dir, 'id-enc'),
+    ]);
+    sshKey = readFileSync(join(pki.dir, 'id'), 'utf8');
+    encryptedSshKey = readFileSync(join(pki.dir, 'id-enc'), 'utf8');
+  });
+
+  function deployInputs(
+    extra: Partial<Record<Input, string>> = {},
+  ): Partial<Record<Input, string>> {
+    return {
+      [Input.Certificate]: leaf.certPem,
+      [Input.PrivateKey]: leaf.keyPem,
+      [Input.Domains]: 'www.example.com',
+      [Input.Host]: 'web1.example.com',
+      [Input.Username]: 'deploy',
+      [Input.SshKey]: sshKey,
+      [Input.HostFingerprint]: fingerprint,
+      [Input.Service]: 'flaskapp',
+      ...extra,
+    };
+  }
+
+  it('reads hosts, defaults and the pinned host key', () => {
+    setInputs(
+      deployInputs({
+        [Input.Host]: 'web1.example.com\nweb2.example.com:2222, [2001:db8::1]:2200',
+        [Input.HostFingerprint]: `256 ${fingerprint} root@web1 (ED25519)`,
+      }),
+    );
+    const deploy = getSettings().deploy;
+    expect(deploy?.ssh.targets).toEqual([
+      { host: 'web1.example.com', port: 22 },
+      { host: 'web2.example.com', port: 2222 },
+      { host: '2001:db8::1', port: 2200 },
+    ]);
+    expect(deploy?.ssh.hostKey).toEqual({ kind: 'fingerprints', fingerprints: [fingerprint] });
+    expect(deploy?.remote).toMatchObject({
+      dir: '/ssl',
+      certName: 'cert.pem',
+      keyName: 'cert.key',
+      httpsPort: 443,
+      serviceManager: 'auto',
+      firewall: 'auto',
+    });
+    expect(deploy?.probe).toEqual({ enabled: true, timeoutSeconds: 60 });
+  });
+
+  it('needs no server input in mode validate', () => {
+    setInputs({
+      [Input.Mode]: 'validate',
+      [Input.Certificate]: leaf.certPem,
+      [Input.PrivateKey]: leaf.keyPem,
+      [Input.Domains]: 'www.example.com',
+    });
+    expect(getSettings().deploy).toBeUndefined();
+  });
+
+  it.each([
+    [{ [Input.Host]: '' }, "Input 'host': is required in mode deploy"],
+    [
+      { [Input.Host]: 'web1;reboot' },
+      `Input 'host': "web1;reboot" has a character that cannot be in a host name`,
+    ],
+    [{ [Input.Host]: 'web1:70000' }, 'has a port outside 1-65535'],
+    [{ [Input.Port]: '0' }, "Input 'port': must be a whole number from 1 to 65535"],
+    [{ [Input.Username]: 'de ploy' }, `Input 'username': "de ploy" is not a valid user name`],
+    [{ [Input.SshKey]: '' }, "Input 'ssh-key': is required in mode deploy (or password)"],
+    [{ [Input.SshKey]: 'not a key' }, "Input 'ssh-key': is not a private SSH key that can be read"],
+    [{ [Input.HostFingerprint]: '' }, "Input 'host-fingerprint': is required (or 'known-hosts')"],
+    [
+      { [Input.HostFingerprint]: 'MD5:12:34' },
+      `Input 'host-fingerprint': "MD5:12:34" is not a SHA256 fingerprint`,
+    ],
+    [
+      { [Input.HostFingerprint]: '', [Input.KnownHosts]: 'just-a-host' },
+      "Input 'known-hosts': line 1 is not a known_hosts line",
+    ],
+    [
+      { [Input.HostFingerprint]: '', [Input.InsecureIgnoreHostKey]: 'yes' },
+      "Input 'insecure-ignore-host-key': must be true or false",
+    ],
+    [{ [Input.RemoteDir]: 'ssl' }, 'Input \'remote-dir\': "ssl" must be an absolute folder path'],
+    [
+      { [Input.RemoteDir]: '/ssl/../etc' },
+      'Input \'remote-dir\': "/ssl/../etc" must be an absolute folder path',
+    ],
+    [{ [Input.RemoteDir]: '/ssl dir' }, "Input 'remote-dir'"],
+    [{ [Input.RemoteDir]: '/' }, "Input 'remote-dir'"],
+    [{ [Input.CertName]: '../cert.pem' }, `Input 'cert-name': "../cert.pem" is not a file name`],
+    [{ [Input.KeyName]: 'cert.pem' }, "Input 'key-name': must differ from cert-name"],
+    [{ [Input.Owner]: 'www data' }, 'Input \'owner\': "www data" is not user or user:group'],
+    [
+      { [Input.Service]: 'app$(id)' },
+      `Input 'service': "app$(id)" is not a service or program name`,
+    ],
+    [{ [Input.Service]: '' }, "Input 'service': is required"],
+    [
+      { [Input.ServiceManager]: 'runit' },
+      "Input 'service-manager': must be one of auto, systemd, supervisor, none",
+    ],
+    [
+      { [Input.RestartCommand]: "kill -HUP $(cat '/run/app.pid')" },
+      "Input 'restart-command': must be one line of printable ASCII, without a single quote",
+    ],
+    [
+      { [Input.Firewall]: 'pf' },
+      "Input 'firewall': must be one of auto, firewalld, ufw, nftables, iptables, none",
+    ],
+    [{ [Input.HttpsPort]: '443x' }, "Input 'https-port': must be a whole number from 1 to 65535"],
+    [{ [Input.Probe]: 'yes' }, "Input 'probe': must be true or false"],
+    [{ [Input.ProbeAddress]: 'a b' }, "Input 'probe-address'"],
+    [{ [Input.ProbeTimeout]: '0' }, "Input 'probe-timeout': must be a whole number from 1 to 3600"],
+    [
+      { [Input.ConnectTimeout]: '999' },
+      "Input 'connect-timeout': must be a whole number from 1 to 300",
+    ],
+  ])('refuses %j', (extra, expected) => {
+    setInputs(deployInputs(extra));
+    expect(settingsError()).toContain(expected);
+  });
+
+  it('asks for the SSH key passphrase, refuses a wrong one, and quotes neither key nor passphrase', () => {
+    setInputs(deployInputs({ [Input.SshKey]: encryptedSshKey }));
+    expect(settingsError()).toContain(
+      "Input 'ssh-key-passphrase': is required: the SSH key is encrypted.",
+    );
+    setInputs(
+      deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'wrong-pass' }),
+    );
+    const text = settingsError();
+    expect(text).toContain("Input 'ssh-key-passphrase': does not decrypt the SSH key.");
+    expect(text).not.toContain('wrong-pass');
+    setInputs(
+      deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'ssh-pass' }),
+    );
+    expect(getSettings().deploy?.ssh.passphrase).toBe('ssh-pass');
+  });
+
+  it('accepts an explicit insecure-ignore-host-key instead of a pin', () => {
+    setInputs(deployInputs({ [Input.HostFingerprint]: '', [Input.InsecureIgnoreHostKey]: 'true' }));
+    expect(getSettings().deploy?.ssh.hostKey).toEqual({ kind: 'insecure' });
   });
 });
