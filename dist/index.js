@@ -67642,12 +67642,14 @@ function connect(target, ssh) {
     const client = new import_ssh2.Client();
     let hostKeyRefused;
     const where2 = `${target.host}:${target.port}`;
+    let settled = false;
     client.once("ready", () => {
-      client.removeAllListeners("error");
-      client.on("error", () => void 0);
+      settled = true;
       resolve2(client);
     });
-    client.once("error", (error2) => {
+    client.on("error", (error2) => {
+      if (settled) return;
+      settled = true;
       client.end();
       reject(describeConnectError(error2, where2, hostKeyRefused, ssh));
     });
@@ -68448,7 +68450,7 @@ function getCredentials() {
     }
     throw InputError.of(
       "ssh-key" /* SshKey */,
-      "is not a private SSH key that can be read (OpenSSH, PKCS#1 or PKCS#8 format expected). Pass the whole private key file, BEGIN and END lines included, from a secret."
+      "is not a private SSH key that can be read (the OpenSSH format of ssh-keygen, or PEM RSA/EC). Pass the whole private key file, BEGIN and END lines included, from a secret."
     );
   }
   return {

@@ -140,7 +140,7 @@ function getCredentials(): Pick<SshSettings, 'privateKey' | 'passphrase' | 'pass
     }
     throw InputError.of(
       Input.SshKey,
-      'is not a private SSH key that can be read (OpenSSH, PKCS#1 or PKCS#8 format expected). Pass the whole private key file, BEGIN and END lines included, from a secret.',
+      'is not a private SSH key that can be read (the OpenSSH format of ssh-keygen, or PEM RSA/EC). Pass the whole private key file, BEGIN and END lines included, from a secret.',
     );
   }
   return {

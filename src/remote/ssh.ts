@@ -110,13 +110,16 @@ function connect(target: Target, ssh: SshSettings): Promise<Client> {
     const client = new Client();
     let hostKeyRefused: string | undefined;
     const where = `${target.host}:${target.port}`;
+    // ssh2 may emit several errors for one failure (a timeout, then the lost connection):
+    // the first settles the attempt, and the listener stays so that none goes unhandled.
+    let settled = false;
     client.once('ready', () => {
-      client.removeAllListeners('error');
-      // A later failure of the connection surfaces through the commands that use it.
-      client.on('error', () => undefined);
+      settled = true;
       resolve(client);
     });
-    client.once('error', (error: Error & { code?: string; level?: string }) => {
+    client.on('error', (error: Error & { code?: string; level?: string }) => {
+      if (settled) return;
+      settled = true;
       client.end();
       reject(describeConnectError(error, where, hostKeyRefused, ssh));
     });
