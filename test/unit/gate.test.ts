@@ -1,19 +1,13 @@
 import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBundle } from '../../src/certificate/gate.js';
-import { InputError } from '../../src/errors.js';
+import { inputErrorOf } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 import { certificateSettings, type BundleText } from '../helpers/settings.ts';
 
-/** Runs the gate with the given text and returns the thrown InputError's message. */
+/** Runs the gate with the given text and returns the message of the InputError it throws. */
 function gateError(text: BundleText, now = new Date()): string {
-  try {
-    validateBundle(certificateSettings(text), { now, systemRoots: [] });
-  } catch (error) {
-    if (error instanceof InputError) return error.message;
-    throw error;
-  }
-  throw new Error('the gate accepted the bundle');
+  return inputErrorOf(() => validateBundle(certificateSettings(text), { now, systemRoots: [] }));
 }
 
 function accept(text: BundleText, now = new Date()) {

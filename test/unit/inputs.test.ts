@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Input, Mode } from '../../src/constants.js';
-import { InputError } from '../../src/errors.js';
 import { getSettings } from '../../src/inputs/input-helper.js';
+import { inputErrorOf } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
 // The inputs reach the action as INPUT_<NAME> variables, as the runner sets them.
@@ -17,13 +17,7 @@ function setInputs(inputs: Partial<Record<Input, string>>): void {
 }
 
 function settingsError(): string {
-  try {
-    getSettings();
-  } catch (error) {
-    if (error instanceof InputError) return error.message;
-    throw error;
-  }
-  throw new Error('the settings were accepted');
+  return inputErrorOf(getSettings);
 }
 
 let pki: Pki;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificates, parsePrivateKey } from '../../src/certificate/parse.js';
 import { signatureAlgorithmOid } from '../../src/certificate/signature.js';
 import { Input } from '../../src/constants.js';
-import { InputError } from '../../src/errors.js';
+import { inputErrorOf } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
 let pki: Pki;
@@ -19,15 +19,7 @@ afterAll(() => {
 const certificate = (text: string) => ({ input: Input.Certificate, text });
 const key = (text: string) => ({ input: Input.PrivateKey, text });
 
-function message(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof InputError) return error.message;
-    throw error;
-  }
-  throw new Error('parsed');
-}
+const message = inputErrorOf;
 
 describe('certificate inputs', () => {
   it('reads every block, not only the first', () => {
