@@ -37,6 +37,8 @@ export enum Input {
   ProbeTimeout = 'probe-timeout',
   ConnectTimeout = 'connect-timeout',
   RestartTimeout = 'restart-timeout',
+  DryRun = 'dry-run',
+  MaxParallel = 'max-parallel',
 }
 
 /** Inputs whose values are secrets: masked the moment they are read, never quoted. */
@@ -63,6 +65,7 @@ export enum Output {
   RolledBack = 'rolled-back',
   LegacyTls = 'legacy-tls',
   HttpRedirect = 'http-redirect',
+  NeedsRenewal = 'needs-renewal',
   Result = 'result',
 }
 

@@ -28,7 +28,7 @@ chmod 0755 "$dir"
 # Accounts: private copies with a deploy user whose password field is '*'
 # (no password, yet not locked: sshd refuses keys of a locked '!' account).
 cp /etc/passwd /etc/group /etc/shadow "$dir/"
-echo "$user:x:4242:4242:flask-ssl-deploy test user:$dir/home:/bin/sh" >>"$dir/passwd"
+echo "$user:x:4242:4242:flask-ssl-deploy test user:$dir/home:$dir/logshell" >>"$dir/passwd"
 echo "$user:x:4242:" >>"$dir/group"
 echo "$user:*:19000:0:99999:7:::" >>"$dir/shadow"
 case "$sudo_mode" in
@@ -38,6 +38,18 @@ case "$sudo_mode" in
 esac
 chmod 0440 "$dir"/sudoers.d/* 2>/dev/null || true
 chmod 0750 "$dir/sudoers.d"
+
+# The deploy user's login shell records every command line it is given in full
+# (sshd's own DEBUG3 log cuts long ones short), then runs it with /bin/sh.
+cat >"$dir/logshell" <<SH
+#!/bin/sh
+printf '%s\\n' "\$*" >>'$dir/log/commands.log'
+exec /bin/sh "\$@"
+SH
+chmod 0755 "$dir/logshell"
+touch "$dir/log/commands.log"
+chown 4242:4242 "$dir/log/commands.log"
+chmod 0755 "$dir/log"
 
 ssh-keygen -q -t ed25519 -N '' -C test-host -f "$dir/ssh/host_ed25519_key"
 ssh-keygen -q -t ed25519 -N '' -C deploy-key -f "$dir/ssh/user_key"

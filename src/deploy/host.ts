@@ -32,6 +32,8 @@ export interface HostResult {
   readonly legacyTls?: LegacyTls;
   readonly httpRedirect?: HttpRedirect;
   readonly rolledBack: boolean;
+  /** Dry run: what a real run would have done, nothing of which was done. */
+  readonly planned?: readonly string[];
   readonly error?: string;
   readonly durationMs: number;
   /** Milliseconds per phase: connect, preflight, write, firewall, restart, probe. */
@@ -103,6 +105,7 @@ class HostRun {
   private firewall: FirewallPlan | undefined;
   private backupDir: string | undefined;
   private probed: ProbeSuccess | undefined;
+  private planned: string[] | undefined;
   private hygiene: { legacyTls: LegacyTls; httpRedirect: HttpRedirect } | undefined;
   private readonly sudo: boolean;
   private readonly cert: Buffer;
@@ -147,8 +150,37 @@ class HostRun {
     core.info(
       `${this.name}: ${this.changed ? 'the server holds another pair: installing' : 'the server already holds this pair: nothing to write, no restart'}; firewall ${this.firewall.backend}${this.firewall.act ? '' : ' (nothing to open)'}; restart via ${restart}.`,
     );
+    if (this.settings.dryRun) {
+      this.planned = this.plan(
+        restart,
+        preflight.dirExists,
+        preflight.certSha256 !== undefined || preflight.keySha256 !== undefined,
+      );
+      for (const step of this.planned) core.info(`${this.name}: dry run: would ${step}`);
+      return;
+    }
     if (this.changed || this.firewall.act) await this.install(this.changed ? restart : 'none');
     if (this.settings.probe.enabled) await this.probe(restart);
+  }
+
+  /** What a real run would do here, in words, for a dry run. */
+  private plan(restart: RestartMode, dirExists: boolean, hasPair: boolean): string[] {
+    const remote = this.settings.remote;
+    const files = `${remote.dir}/${remote.certName} and ${remote.dir}/${remote.keyName}`;
+    if (!this.changed && this.firewall?.act !== true)
+      return ['change nothing: the server holds this pair and the port is open'];
+    return [
+      ...(dirExists ? [] : [`create ${remote.dir}`]),
+      ...(this.changed && hasPair ? [`back up the current pair to ${remote.dir}/.backup/`] : []),
+      ...(this.changed ? [`write ${files}`] : []),
+      ...(this.firewall?.act === true
+        ? [
+            `open ${remote.httpsPort}/tcp in ${this.firewall.backend}${this.firewall.nftChains.length > 0 ? ` (${this.firewall.nftChains.join(', ')})` : ''}`,
+          ]
+        : []),
+      ...(this.changed && restart !== 'none' ? [`restart the app via ${restart}`] : []),
+      ...(this.settings.probe.enabled ? ['probe until the new certificate is served'] : []),
+    ];
   }
 
   private async install(restart: RestartMode): Promise<void> {
@@ -368,6 +400,7 @@ class HostRun {
         ? {}
         : { servedFingerprint: this.probed.servedFingerprint, tlsVersion: this.probed.tlsVersion }),
       ...(this.hygiene ?? {}),
+      ...(this.planned === undefined ? {} : { planned: this.planned }),
       ...(this.firewall === undefined ? {} : { firewall: this.firewall.backend }),
       ...(this.backupDir === undefined ? {} : { backupDir: this.backupDir }),
       rolledBack,

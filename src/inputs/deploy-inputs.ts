@@ -27,8 +27,19 @@ export function getDeploySettings(): DeploySettings {
   const ssh = collectProblems(problems, getSshSettings);
   const remote = collectProblems(problems, getRemoteSettings);
   const probe = collectProblems(problems, getProbeSettings);
-  if (!ssh || !remote || !probe || problems.length > 0) throw new InputError(problems);
-  return { ssh, remote, probe };
+  const dryRun = collectProblems(problems, () => getBoolean(Input.DryRun, false));
+  const maxParallel = collectProblems(problems, getMaxParallel);
+  if (
+    !ssh ||
+    !remote ||
+    !probe ||
+    dryRun === undefined ||
+    maxParallel === undefined ||
+    problems.length > 0
+  ) {
+    throw new InputError(problems);
+  }
+  return { dryRun, maxParallel, ssh, remote, probe };
 }
 
 function getSshSettings(): SshSettings {
@@ -55,13 +66,13 @@ function getSshSettings(): SshSettings {
 }
 
 /** `host`: one or more hosts, newline- or comma-separated, each `host` or `host:port`. */
-function getTargets(defaultPort: number): Target[] {
+export function getTargets(defaultPort: number, required = true): Target[] {
   const entries = core
     .getInput(Input.Host)
     .split(/[\n,]/)
     .map((entry) => entry.trim())
     .filter(Boolean);
-  if (entries.length === 0) {
+  if (entries.length === 0 && required) {
     throw InputError.of(
       Input.Host,
       'is required in mode deploy: the SSH host name or address of the server.',
@@ -309,11 +320,23 @@ function getProbeSettings(): ProbeSettings {
   const timeoutSeconds = collectProblems(problems, () =>
     getInteger(Input.ProbeTimeout, 1, 3600, 60),
   );
-  const address = core.getInput(Input.ProbeAddress);
-  const syntax = address === '' ? undefined : hostSyntaxError(address);
-  if (syntax !== undefined)
-    problems.push({ input: Input.ProbeAddress, message: `${quoteValue(address)} ${syntax}.` });
+  const address = collectProblems(problems, getProbeAddress);
   if (enabled === undefined || timeoutSeconds === undefined || problems.length > 0)
     throw new InputError(problems);
-  return { enabled, timeoutSeconds, ...(address === '' ? {} : { address }) };
+  return { enabled, timeoutSeconds, ...(address === undefined ? {} : { address }) };
+}
+
+/** `probe-address`: where to connect for the probe, instead of each host. */
+export function getProbeAddress(): string | undefined {
+  const address = core.getInput(Input.ProbeAddress);
+  if (address === '') return undefined;
+  const syntax = hostSyntaxError(address);
+  if (syntax !== undefined)
+    throw InputError.of(Input.ProbeAddress, `${quoteValue(address)} ${syntax}.`);
+  return address;
+}
+
+/** `max-parallel`: how many hosts are worked on at once. */
+export function getMaxParallel(): number {
+  return getInteger(Input.MaxParallel, 1, 64, 8);
 }

@@ -4,8 +4,8 @@ import { InputError, collectProblems, quoteValue, type Problem } from '../errors
 import { domainSyntaxError, toDomain, type Domain } from './domains.js';
 import { readMaterial } from './material.js';
 import { getChoice, getInteger } from './readers.js';
-import { getDeploySettings } from './deploy-inputs.js';
-import type { CertificateSettings, Material, Settings } from './settings.js';
+import { getDeploySettings, getMaxParallel, getProbeAddress, getTargets } from './deploy-inputs.js';
+import type { CertificateSettings, CheckSettings, Material, Settings } from './settings.js';
 
 const DEFAULT_MIN_DAYS = 7;
 const MAX_MIN_DAYS = 3650;
@@ -22,10 +22,54 @@ export function getSettings(): Settings {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const mode = getMode();
   const problems: Problem[] = [];
+  if (mode === Mode.Check) {
+    const check = collectProblems(problems, () => getCheckSettings(workspace));
+    if (!check || problems.length > 0) throw new InputError(problems);
+    return { mode, check };
+  }
   const certificate = collectProblems(problems, () => getCertificateSettings(workspace));
-  const deploy = mode === Mode.Deploy ? collectProblems(problems, getDeploySettings) : undefined;
-  if (!certificate || problems.length > 0) throw new InputError(problems);
-  return { mode, certificate, ...(deploy === undefined ? {} : { deploy }) };
+  if (mode === Mode.Validate) {
+    if (!certificate || problems.length > 0) throw new InputError(problems);
+    return { mode, certificate };
+  }
+  const deploy = collectProblems(problems, getDeploySettings);
+  if (!certificate || !deploy || problems.length > 0) throw new InputError(problems);
+  return { mode, certificate, deploy };
+}
+
+/** `mode: check` reads no certificate or key: it looks at what the servers serve. */
+function getCheckSettings(workspace: string): CheckSettings {
+  const problems: Problem[] = [];
+  const read = <T>(reader: () => T): T | undefined => collectProblems(problems, reader);
+  const targets = read(() => getTargets(22, false));
+  const domains = read(getDomains);
+  const minDaysRemaining = read(getMinDaysRemaining);
+  const caBundle = read(() => getMaterial(Input.CaBundle, false, workspace));
+  const httpsPort = read(() => getInteger(Input.HttpsPort, 1, 65535, 443));
+  const probeAddress = read(getProbeAddress);
+  const timeoutSeconds = read(() => getInteger(Input.ProbeTimeout, 1, 3600, 60));
+  const maxParallel = read(getMaxParallel);
+  if (
+    !targets ||
+    !domains ||
+    minDaysRemaining === undefined ||
+    httpsPort === undefined ||
+    timeoutSeconds === undefined ||
+    maxParallel === undefined ||
+    problems.length > 0
+  ) {
+    throw new InputError(problems);
+  }
+  return {
+    targets,
+    domains,
+    minDaysRemaining,
+    httpsPort,
+    timeoutSeconds,
+    maxParallel,
+    ...(caBundle === undefined ? {} : { caBundle }),
+    ...(probeAddress === undefined ? {} : { probeAddress }),
+  };
 }
 
 function getMode(): Mode {

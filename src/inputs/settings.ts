@@ -33,11 +33,27 @@ export interface CertificateSettings {
  * Everything the action was asked to do, parsed and checked once from the
  * inputs by `getSettings()`. Nothing else in the action reads an input.
  */
-export interface Settings {
-  readonly mode: Mode;
-  readonly certificate: CertificateSettings;
-  /** Present in mode deploy only: validate needs no server. */
-  readonly deploy?: DeploySettings;
+export type Settings =
+  | { readonly mode: Mode.Validate; readonly certificate: CertificateSettings }
+  | {
+      readonly mode: Mode.Deploy;
+      readonly certificate: CertificateSettings;
+      readonly deploy: DeploySettings;
+    }
+  | { readonly mode: Mode.Check; readonly check: CheckSettings };
+
+/** `mode: check`: what to look at on the live servers. No certificate or key is read. */
+export interface CheckSettings {
+  /** Servers to probe; empty means each domain, reached through DNS. */
+  readonly targets: readonly Target[];
+  readonly domains: readonly Domain[];
+  readonly minDaysRemaining: number;
+  readonly caBundle?: Material;
+  readonly httpsPort: number;
+  /** Connect here instead of each host. */
+  readonly probeAddress?: string;
+  readonly timeoutSeconds: number;
+  readonly maxParallel: number;
 }
 
 /** One server to deploy to. */
@@ -94,6 +110,10 @@ export interface ProbeSettings {
 
 /** Everything `mode: deploy` needs besides the certificate. */
 export interface DeploySettings {
+  /** Connect and run the preflight, report what would change, change nothing. */
+  readonly dryRun: boolean;
+  /** How many hosts are deployed at once. */
+  readonly maxParallel: number;
   readonly ssh: SshSettings;
   readonly remote: RemoteSettings;
   readonly probe: ProbeSettings;

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Client, buildConnector } from 'undici';
@@ -13,6 +14,8 @@ export interface Observation {
   /** Whether the served leaf names the domain. */
   readonly nameError?: string;
   readonly httpStatus: number;
+  /** The served leaf itself. */
+  readonly leaf: X509Certificate;
 }
 
 export interface ObserveOptions {
@@ -97,6 +100,7 @@ function describeHandshake(handshake: Handshake, domain: string, httpStatus: num
     ...(handshake.chainError === undefined ? {} : { chainError: handshake.chainError }),
     ...(nameError === undefined ? {} : { nameError: nameError.message }),
     httpStatus,
+    leaf: new X509Certificate(handshake.peer.raw),
   };
 }
 

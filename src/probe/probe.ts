@@ -1,14 +1,10 @@
 import { observe, type Observation } from './observe.js';
 
 /** Where and what to probe after a deploy. */
-export interface ProbePlan {
-  readonly address: string;
-  readonly port: number;
+export interface ProbePlan extends Endpoint {
   readonly domains: readonly string[];
   /** The fingerprint the server must serve. */
   readonly expectedFingerprint: string;
-  /** PEM trust anchors: Node's roots and ca-bundle. */
-  readonly ca: readonly string[];
   readonly timeoutSeconds: number;
 }
 
@@ -58,11 +54,30 @@ export async function probeUntilServed(plan: ProbePlan): Promise<ProbeSuccess> {
   };
 }
 
-async function probeDomain(
-  plan: ProbePlan,
+/** Where to poll: one server, its port, the trust anchors. */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly ca: readonly string[];
+}
+
+/** How polling ended: the observation that satisfied `done`, or the last one and the last error. */
+export interface PollResult {
+  readonly done: boolean;
+  readonly seen?: Observation;
+  readonly lastError: string;
+}
+
+/**
+ * Observes the endpoint for one domain until `done` accepts an observation
+ * or the deadline passes: tightly at first, backing off while the service is slow.
+ */
+export async function poll(
+  endpoint: Endpoint,
   domain: string,
   deadline: number,
-): Promise<Observation> {
+  done: (seen: Observation) => boolean,
+): Promise<PollResult> {
   let delay = FIRST_DELAY_MS;
   let lastError = 'no attempt was made';
   let lastSeen: Observation | undefined;
@@ -70,13 +85,11 @@ async function probeDomain(
     const remaining = deadline - Date.now();
     try {
       const seen = await observe({
-        address: plan.address,
-        port: plan.port,
+        ...endpoint,
         domain,
-        ca: plan.ca,
         timeoutMs: Math.max(100, Math.min(ATTEMPT_TIMEOUT_MS, remaining)),
       });
-      if (seen.fingerprint === plan.expectedFingerprint) return acceptOrFail(seen, domain, plan);
+      if (done(seen)) return { done: true, seen, lastError };
       lastSeen = seen;
     } catch (error) {
       lastError = error instanceof Error ? describeNetworkError(error) : String(error);
@@ -85,16 +98,31 @@ async function probeDomain(
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
   }
+  return { done: false, ...(lastSeen === undefined ? {} : { seen: lastSeen }), lastError };
+}
+
+async function probeDomain(
+  plan: ProbePlan,
+  domain: string,
+  deadline: number,
+): Promise<Observation> {
+  const result = await poll(
+    plan,
+    domain,
+    deadline,
+    (seen) => seen.fingerprint === plan.expectedFingerprint,
+  );
+  if (result.done && result.seen) return acceptOrFail(result.seen, domain, plan);
   const where = `https://${plan.address}:${plan.port} (SNI ${domain})`;
-  if (lastSeen !== undefined) {
+  if (result.seen !== undefined) {
     throw new ProbeError(
-      `${where} still served ${lastSeen.fingerprint}, not the new certificate ${plan.expectedFingerprint}, after ${plan.timeoutSeconds} s (probe-timeout). The app did not load the new files: check that it reads them from remote-dir and that the restart really restarts it.`,
+      `${where} still served ${result.seen.fingerprint}, not the new certificate ${plan.expectedFingerprint}, after ${plan.timeoutSeconds} s (probe-timeout). The app did not load the new files: check that it reads them from remote-dir and that the restart really restarts it.`,
       'old-certificate',
       domain,
     );
   }
   throw new ProbeError(
-    `${where} could not be reached within ${plan.timeoutSeconds} s (probe-timeout): ${lastError}.`,
+    `${where} could not be reached within ${plan.timeoutSeconds} s (probe-timeout): ${result.lastError}.`,
     'unreachable',
     domain,
   );

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { Output } from '../constants.js';
 import type { CertificateFacts } from '../certificate/gate.js';
 import type { HostResult } from '../deploy/host.js';
+import type { EndpointReport } from '../check/check.js';
 
 /** Sets the outputs that describe the validated leaf. */
 export function setCertificateOutputs(facts: CertificateFacts): void {
@@ -32,4 +33,22 @@ export function setDeployOutputs(results: readonly HostResult[]): void {
   core.setOutput(Output.HttpRedirect, first?.httpRedirect ?? '');
   core.setOutput(Output.RolledBack, String(results.some((result) => result.rolledBack)));
   core.setOutput(Output.Result, JSON.stringify(results));
+}
+
+/**
+ * Sets the check outputs: needs-renewal, the per-endpoint result, and the
+ * certificate outputs of the served certificate that expires first.
+ */
+export function setCheckOutputs(reports: readonly EndpointReport[]): void {
+  core.setOutput(Output.NeedsRenewal, String(reports.some((report) => report.needsRenewal)));
+  core.setOutput(Output.Result, JSON.stringify(reports));
+  const soonest = [...reports]
+    .filter((report) => report.daysRemaining !== undefined)
+    .sort((a, b) => (a.daysRemaining ?? 0) - (b.daysRemaining ?? 0))[0];
+  if (soonest === undefined) return;
+  core.setOutput(Output.Fingerprint, soonest.fingerprint ?? '');
+  core.setOutput(Output.Serial, soonest.serial ?? '');
+  core.setOutput(Output.NotAfter, soonest.notAfter ?? '');
+  core.setOutput(Output.DaysRemaining, String(soonest.daysRemaining));
+  core.setOutput(Output.Domains, (soonest.sans ?? []).join(','));
 }

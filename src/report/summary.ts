@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { CertificateFacts } from '../certificate/gate.js';
 import { oneLineName } from '../certificate/describe.js';
 import type { HostResult } from '../deploy/host.js';
+import type { EndpointReport } from '../check/check.js';
 
 /** Writes the job summary for a validated certificate, where the runner provides one. */
 export async function writeCertificateSummary(
@@ -37,6 +38,7 @@ function escape(text: string): string {
 export async function writeDeploySummary(
   facts: CertificateFacts,
   results: readonly HostResult[],
+  dryRun: boolean,
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const failed = results.filter((result) => result.error !== undefined);
@@ -68,12 +70,54 @@ export async function writeDeploySummary(
   ]);
   const summary = core.summary
     .addHeading(
-      failed.length === 0
-        ? 'Certificate deployed'
-        : `Certificate deploy failed on ${failed.length} of ${results.length} host(s)`,
+      failed.length > 0
+        ? `Certificate deploy failed on ${failed.length} of ${results.length} host(s)`
+        : dryRun
+          ? 'Dry run: nothing was changed'
+          : 'Certificate deployed',
       3,
     )
     .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+  for (const result of results) {
+    if (result.planned !== undefined)
+      summary.addList(result.planned.map((step) => escape(`${result.host}: ${step}`)));
+  }
   for (const result of failed) summary.addCodeBlock(result.error ?? '');
+  await summary.write();
+}
+
+/** Writes the job summary of a check: one row per server and domain. */
+export async function writeCheckSummary(reports: readonly EndpointReport[]): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const failing = reports.filter((report) => report.error !== undefined);
+  const header = [
+    'Server',
+    'Domain',
+    'Fingerprint',
+    'Issuer',
+    'Not after',
+    'Days left',
+    'Chain',
+    'OK',
+  ];
+  const rows = reports.map((report) => [
+    escape(report.host ?? report.address),
+    escape(report.domain),
+    report.fingerprint === undefined ? '–' : `<code>${report.fingerprint.slice(0, 23)}…</code>`,
+    escape(report.issuer ?? '–'),
+    report.notAfter?.slice(0, 10) ?? '–',
+    report.daysRemaining === undefined ? '–' : String(report.daysRemaining),
+    report.chainVerified ? 'verified' : '❌',
+    report.error === undefined ? '✅' : '❌',
+  ]);
+  const summary = core.summary
+    .addHeading(
+      failing.length === 0
+        ? 'Certificates check out'
+        : `${failing.length} of ${reports.length} endpoint(s) need attention`,
+      3,
+    )
+    .addTable([header.map((data) => ({ data, header: true })), ...rows]);
+  for (const report of failing) summary.addCodeBlock(report.error ?? '');
   await summary.write();
 }

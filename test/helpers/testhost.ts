@@ -118,6 +118,11 @@ export class TestHost {
     return this.run(['nft', 'list', 'ruleset']);
   }
 
+  /** Every command line the deploy user's shell was given over SSH, in full. */
+  commandLog(): string {
+    return readFileSync(join(this.dir, 'log', 'commands.log'), 'utf8');
+  }
+
   sshdLog(): string {
     return readFileSync(join(this.dir, 'log', 'sshd.log'), 'utf8');
   }

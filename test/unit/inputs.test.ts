@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Input, Mode } from '../../src/constants.js';
 import { getSettings } from '../../src/inputs/input-helper.js';
+import type { DeploySettings } from '../../src/inputs/settings.js';
 import { inputErrorOf } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
@@ -14,6 +15,13 @@ function setInputs(inputs: Partial<Record<Input, string>>): void {
     Reflect.deleteProperty(process.env, `INPUT_${name.toUpperCase()}`);
   for (const [name, value] of Object.entries(inputs))
     process.env[`INPUT_${name.toUpperCase()}`] = value;
+}
+
+/** The deploy part of the settings, failing the test in any other mode. */
+function deploySettings(): DeploySettings {
+  const settings = getSettings();
+  if (settings.mode !== Mode.Deploy) throw new Error(`mode ${settings.mode}`);
+  return settings.deploy;
 }
 
 function settingsError(): string {
@@ -60,7 +68,7 @@ describe('settings', () => {
       [Input.Domains]: 'www.example.com,\nExample.com, www.example.com',
     });
     const settings = getSettings();
-    expect(settings.mode).toBe(Mode.Validate);
+    if (settings.mode !== Mode.Validate) throw new Error(`mode ${settings.mode}`);
     expect(settings.certificate.certificate.text).toBe(leaf.certPem);
     expect(settings.certificate.certificate.path).toBe('certs/site.pem');
     expect(settings.certificate.domains.map((domain) => domain.name)).toEqual([
@@ -216,14 +224,14 @@ describe('deploy settings', () => {
         [Input.HostFingerprint]: `256 ${fingerprint} root@web1 (ED25519)`,
       }),
     );
-    const deploy = getSettings().deploy;
-    expect(deploy?.ssh.targets).toEqual([
+    const deploy = deploySettings();
+    expect(deploy.ssh.targets).toEqual([
       { host: 'web1.example.com', port: 22 },
       { host: 'web2.example.com', port: 2222 },
       { host: '2001:db8::1', port: 2200 },
     ]);
-    expect(deploy?.ssh.hostKey).toEqual({ kind: 'fingerprints', fingerprints: [fingerprint] });
-    expect(deploy?.remote).toMatchObject({
+    expect(deploy.ssh.hostKey).toEqual({ kind: 'fingerprints', fingerprints: [fingerprint] });
+    expect(deploy.remote).toMatchObject({
       dir: '/ssl',
       certName: 'cert.pem',
       keyName: 'cert.key',
@@ -231,7 +239,7 @@ describe('deploy settings', () => {
       serviceManager: 'auto',
       firewall: 'auto',
     });
-    expect(deploy?.probe).toEqual({ enabled: true, timeoutSeconds: 60 });
+    expect(deploy.probe).toEqual({ enabled: true, timeoutSeconds: 60 });
   });
 
   it('needs no server input in mode validate', () => {
@@ -241,7 +249,7 @@ describe('deploy settings', () => {
       [Input.PrivateKey]: leaf.keyPem,
       [Input.Domains]: 'www.example.com',
     });
-    expect(getSettings().deploy).toBeUndefined();
+    expect(getSettings().mode).toBe(Mode.Validate);
   });
 
   it.each([
@@ -322,11 +330,11 @@ describe('deploy settings', () => {
     setInputs(
       deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'ssh-pass' }),
     );
-    expect(getSettings().deploy?.ssh.passphrase).toBe('ssh-pass');
+    expect(deploySettings().ssh.passphrase).toBe('ssh-pass');
   });
 
   it('accepts an explicit insecure-ignore-host-key instead of a pin', () => {
     setInputs(deployInputs({ [Input.HostFingerprint]: '', [Input.InsecureIgnoreHostKey]: 'true' }));
-    expect(getSettings().deploy?.ssh.hostKey).toEqual({ kind: 'insecure' });
+    expect(deploySettings().ssh.hostKey).toEqual({ kind: 'insecure' });
   });
 });
