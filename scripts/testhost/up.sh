@@ -11,6 +11,10 @@
 #   SUDO      nopasswd (default) | password (sudo -n then fails) | none
 #   LOGLEVEL  sshd LogLevel, INFO by default; DEBUG3 logs every command
 # /ssl starts with DIR/initial.pem and DIR/initial.key when they exist.
+# Environment: ADDRESS (default 127.0.0.1) is the loopback address the host's
+# sshd and app bind; JOIN_PID, the PID of another host whose network this one
+# shares (so several hosts sit on one network, each on its own address; the
+# firewall is then the first host's).
 # Prints the PID of the namespaces. Tear down with down.sh DIR.
 set -euo pipefail
 dir=$(realpath "$1")
@@ -18,6 +22,8 @@ firewall=$2
 sudo_mode=${3:-nopasswd}
 loglevel=${4:-INFO}
 user=deploy
+address=${ADDRESS:-127.0.0.1}
+join_pid=${JOIN_PID:-}
 here=$(dirname "$(realpath "$0")")
 
 "$here/install-deps.sh"
@@ -55,7 +61,7 @@ ssh-keygen -q -t ed25519 -N '' -C test-host -f "$dir/ssh/host_ed25519_key"
 ssh-keygen -q -t ed25519 -N '' -C deploy-key -f "$dir/ssh/user_key"
 cp "$dir/ssh/user_key.pub" "$dir/authorized/$user"
 cat >"$dir/sshd_config" <<CONF
-ListenAddress 127.0.0.1:22
+ListenAddress $address:22
 HostKey $dir/ssh/host_ed25519_key
 PidFile $dir/sshd.pid
 AuthorizedKeysFile $dir/authorized/%u
@@ -69,7 +75,9 @@ LogLevel $loglevel
 CONF
 
 cat >"$dir/app/app.py" <<'PY'
-# The manual's test.py: a Flask app serving HTTPS from /ssl.
+# The manual's test.py: a Flask app serving HTTPS from /ssl, on the host's own address.
+import sys
+
 from flask import Flask
 
 app = Flask(__name__)
@@ -81,7 +89,7 @@ def index():
 
 
 if __name__ == "__main__":
-    app.run(host="0.0.0.0", port=443, ssl_context=("/ssl/cert.pem", "/ssl/cert.key"))
+    app.run(host=sys.argv[1], port=443, ssl_context=("/ssl/cert.pem", "/ssl/cert.key"))
 PY
 cat >"$dir/supervisor/supervisord.conf" <<CONF
 [unix_http_server]
@@ -100,7 +108,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://$dir/supervisor.sock
 
 [program:flaskapp]
-command=/usr/bin/python3 $dir/app/app.py
+command=/usr/bin/python3 $dir/app/app.py $address
 directory=$dir/app
 startsecs=1
 startretries=2
@@ -117,14 +125,18 @@ mkdir -p /ssl /run/sshd /etc/supervisor /etc/sudoers.d
 # The host itself: a sleeper holding the namespaces. The inner shell writes
 # its PID before it becomes the sleeper; nothing of ours stays attached.
 rm -f "$dir/ns.pid"
-setsid unshare --net --mount --propagation private --fork \
-  bash -c "echo \$\$ >'$dir/ns.pid.tmp' && mv '$dir/ns.pid.tmp' '$dir/ns.pid' && exec sleep infinity" \
-  </dev/null >/dev/null 2>&1 &
+holder="echo \$\$ >'$dir/ns.pid.tmp' && mv '$dir/ns.pid.tmp' '$dir/ns.pid' && exec sleep infinity"
+if [ -n "$join_pid" ]; then
+  nsenter -t "$join_pid" -n -- setsid unshare --mount --propagation private --fork bash -c "$holder" \
+    </dev/null >/dev/null 2>&1 &
+else
+  setsid unshare --net --mount --propagation private --fork bash -c "$holder" </dev/null >/dev/null 2>&1 &
+fi
 for _ in $(seq 100); do [ -s "$dir/ns.pid" ] && break; sleep 0.05; done
 pid=$(cat "$dir/ns.pid")
 inside() { nsenter -t "$pid" -n -m -- "$@"; }
 
-inside ip link set lo up
+[ -n "$join_pid" ] || inside ip link set lo up
 inside mount -t tmpfs -o mode=0755,size=16m fsd-ssl /ssl
 for file in passwd group shadow; do inside mount --bind "$dir/$file" "/etc/$file"; done
 inside mount --bind "$dir/sudoers.d" /etc/sudoers.d
@@ -134,6 +146,7 @@ if [ -f "$dir/initial.pem" ]; then
   inside install -m 0600 "$dir/initial.key" /ssl/cert.key
 fi
 
+[ -n "$join_pid" ] && firewall=none
 case "$firewall" in
   nftables)
     inside nft -f - <<'NFT'
@@ -160,12 +173,12 @@ inside supervisord -c /etc/supervisor/supervisord.conf </dev/null >/dev/null 2>&
 
 # Wait for sshd, and for the app when it has a certificate to serve.
 for _ in $(seq 100); do
-  inside ss -Hltn 'sport = :22' | grep -q LISTEN && break
+  inside ss -Hltn "src $address:22" | grep -q LISTEN && break
   sleep 0.05
 done
 if [ -f "$dir/initial.pem" ]; then
   for _ in $(seq 200); do
-    inside ss -Hltn 'sport = :443' | grep -q LISTEN && break
+    inside ss -Hltn "src $address:443" | grep -q LISTEN && break
     sleep 0.05
   done
 fi

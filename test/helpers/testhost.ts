@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAction, type ActionRun, type RunOptions } from './action.ts';
@@ -20,6 +20,8 @@ export interface HostOptions {
   readonly sshLogLevel?: 'INFO' | 'DEBUG3';
   /** What /ssl holds when the host comes up; nothing by default. */
   readonly initial?: { readonly certPem: string; readonly keyPem: string };
+  /** Share this host's network (its firewall too), on another loopback address. */
+  readonly join?: { readonly host: TestHost; readonly address: string };
 }
 
 const SCRIPTS = resolve('scripts/testhost');
@@ -28,10 +30,13 @@ const SCRIPTS = resolve('scripts/testhost');
 export class TestHost {
   readonly dir: string;
   readonly pid: number;
+  /** The loopback address its sshd and app bind, inside its network. */
+  readonly address: string;
 
-  private constructor(dir: string, pid: number) {
+  private constructor(dir: string, pid: number, address: string) {
     this.dir = dir;
     this.pid = pid;
+    this.address = address;
   }
 
   static create(options: HostOptions): TestHost {
@@ -40,17 +45,31 @@ export class TestHost {
       writeFileSync(join(dir, 'initial.pem'), options.initial.certPem);
       writeFileSync(join(dir, 'initial.key'), options.initial.keyPem, { mode: 0o600 });
     }
+    const address = options.join?.address ?? '127.0.0.1';
+    const env = {
+      ...process.env,
+      ADDRESS: address,
+      JOIN_PID: options.join ? String(options.join.host.pid) : '',
+    };
     const pid = execFileSync(
       join(SCRIPTS, 'up.sh'),
       [dir, options.firewall, options.sudo ?? 'nopasswd', options.sshLogLevel ?? 'INFO'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 },
+      { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 },
     ).trim();
-    return new TestHost(dir, Number(pid));
+    return new TestHost(dir, Number(pid), address);
   }
 
   /** The deploy user's SSH private key. */
   get sshKey(): string {
     return readFileSync(join(this.dir, 'ssh', 'user_key'), 'utf8');
+  }
+
+  /** Lets the deploy user log in with another host's deploy key too, as one key serves a fleet. */
+  authorizeKeyOf(other: TestHost): void {
+    appendFileSync(
+      join(this.dir, 'authorized', 'deploy'),
+      readFileSync(join(other.dir, 'ssh', 'user_key.pub')),
+    );
   }
 
   /** The host key's fingerprint, as `ssh-keygen -lf` prints it. */
@@ -87,7 +106,7 @@ export class TestHost {
     return this.run(['ls', '-1A', '/ssl']).split('\n').filter(Boolean);
   }
 
-  /** The SHA-256 fingerprint the app serves on 127.0.0.1:443 to the given name, or '' when nothing answers. */
+  /** The SHA-256 fingerprint the app serves on its address, port 443, to the given name, or '' when nothing answers. */
   servedFingerprint(servername = 'localhost'): string {
     const result = spawnSync(
       'nsenter',
@@ -101,7 +120,7 @@ export class TestHost {
         'openssl',
         's_client',
         '-connect',
-        '127.0.0.1:443',
+        `${this.address}:443`,
         '-servername',
         servername,
       ],
@@ -130,7 +149,7 @@ export class TestHost {
   /** The inputs that connect to this host; the test adds the certificate ones. */
   connectionInputs(): Record<string, string> {
     return {
-      host: '127.0.0.1',
+      host: this.address,
       username: 'deploy',
       'ssh-key': this.sshKey,
       'host-fingerprint': this.hostFingerprint,
