@@ -38,6 +38,8 @@ export enum Input {
   ConnectTimeout = 'connect-timeout',
   RestartTimeout = 'restart-timeout',
   DryRun = 'dry-run',
+  Pfx = 'pfx',
+  PfxPassword = 'pfx-password',
   MaxParallel = 'max-parallel',
 }
 
@@ -48,6 +50,8 @@ export const SECRET_INPUTS: readonly Input[] = [
   Input.SshKey,
   Input.SshKeyPassphrase,
   Input.Password,
+  Input.Pfx,
+  Input.PfxPassword,
 ];
 
 /** The action's outputs, as declared in action.yml. */

@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import { Input, Mode, SECRET_INPUTS } from '../constants.js';
 import { InputError, collectProblems, quoteValue, type Problem } from '../errors.js';
 import { domainSyntaxError, toDomain, type Domain } from './domains.js';
-import { readMaterial } from './material.js';
+import { readBinaryInWorkspace, readMaterial } from './material.js';
+import { readPkcs12 } from '../certificate/pkcs12.js';
 import { getChoice, getInteger } from './readers.js';
 import { getDeploySettings, getMaxParallel, getProbeAddress, getTargets } from './deploy-inputs.js';
 import type { CertificateSettings, CheckSettings, Material, Settings } from './settings.js';
@@ -80,8 +81,9 @@ function getCertificateSettings(workspace: string): CertificateSettings {
   const problems: Problem[] = [];
   const material = (input: Input, required: boolean): Material | undefined =>
     collectProblems(problems, () => getMaterial(input, required, workspace));
-  const certificate = material(Input.Certificate, true);
-  const privateKey = material(Input.PrivateKey, true);
+  const pfx = collectProblems(problems, () => getPfxMaterial(workspace));
+  const certificate = pfx?.certificate ?? material(Input.Certificate, true);
+  const privateKey = pfx?.privateKey ?? material(Input.PrivateKey, true);
   const chain = material(Input.Chain, false);
   const caBundle = material(Input.CaBundle, false);
   const domains = collectProblems(problems, getDomains);
@@ -105,6 +107,36 @@ function getCertificateSettings(workspace: string): CertificateSettings {
     domains,
     minDaysRemaining,
   };
+}
+
+/**
+ * `pfx` + `pfx-password`, the alternative to `certificate` + `private-key`:
+ * a base64 PKCS#12 bundle, unpacked into the same PEM the gate reads.
+ */
+function getPfxMaterial(
+  workspace: string,
+): { certificate: Material; privateKey: Material } | undefined {
+  const pfx = core.getInput(Input.Pfx);
+  if (pfx === '') return undefined;
+  if (core.getInput(Input.Certificate) !== '' || core.getInput(Input.PrivateKey) !== '') {
+    throw InputError.of(
+      Input.Pfx,
+      "replaces 'certificate' and 'private-key': pass either the PKCS#12 bundle or the PEM pair, not both.",
+    );
+  }
+  const contents = readPkcs12(pfxBase64(pfx, workspace), core.getInput(Input.PfxPassword));
+  // The unpacked key is a secret derived from one.
+  core.setSecret(contents.keyPem);
+  return {
+    certificate: { input: Input.Pfx, text: contents.certificatePem },
+    privateKey: { input: Input.Pfx, text: contents.keyPem },
+  };
+}
+
+/** The pfx value is base64 itself, unless it names a .pfx/.p12 file in the workspace. */
+function pfxBase64(value: string, workspace: string): string {
+  if (!/^[^\n]{1,4096}\.(pfx|p12)$/i.test(value)) return value;
+  return readBinaryInWorkspace(Input.Pfx, value, workspace).toString('base64');
 }
 
 /** A PEM input, or undefined when an optional one is empty. */

@@ -44,6 +44,13 @@ export function readMaterial(
   return { input, text: normalizeNewlines(text), path: value };
 }
 
+/** The bytes of a file inside the workspace (a .pfx), with the same checks as a PEM file; masked. */
+export function readBinaryInWorkspace(input: Input, value: string, workspace: string): Buffer {
+  const bytes = readFileSync(resolveInWorkspace(input, value, workspace, 'the path given'));
+  core.setSecret(bytes.toString('base64'));
+  return bytes;
+}
+
 /** The absolute path of a regular, readable-size file inside the workspace. */
 function resolveInWorkspace(input: Input, value: string, workspace: string, shown: string): string {
   const file = resolve(workspace, value);

@@ -3,7 +3,10 @@
  * sudo, supervisor, a Flask app and nftables or iptables, each in its own
  * namespaces. The bundled action runs as the runner runs it.
  */
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRun } from '../helpers/action.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
@@ -354,6 +357,41 @@ describe('a host with no firewall, deployed for the first time', () => {
     expect(host.mode('/ssl/cert.key')).toBe('640 deploy:deploy');
     expect(host.mode('/ssl/cert.pem')).toBe('644 deploy:deploy');
   });
+
+  it.each(['rsa2048', 'p256'] as const)(
+    'deploys a %s PKCS#12 bundle made by OpenSSL 3, and serves it',
+    (key) => {
+      const pair = leaf(key);
+      const bundle = join(pki.dir, `site-${key}.pfx`);
+      execFileSync('openssl', [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        pair.keyPath,
+        '-in',
+        pair.certPath,
+        '-certfile',
+        mid.certPath,
+        '-passout',
+        'pass:pfx-secret',
+        '-out',
+        bundle,
+      ]);
+      const inputs: Record<string, string> = {
+        ...host.connectionInputs(),
+        ...certificateInputs(pair),
+        pfx: readFileSync(bundle).toString('base64'),
+        'pfx-password': 'pfx-secret',
+      };
+      delete inputs.certificate;
+      delete inputs['private-key'];
+      const run = host.runAction(inputs);
+      expect(run.error).toBeUndefined();
+      expect(run.outputs['served-fingerprint']).toBe(fingerprint(pair));
+      expect(host.servedFingerprint()).toBe(fingerprint(pair));
+      expect(host.readFile('/ssl/cert.pem').toString()).toBe(pair.certPem + mid.certPem);
+    },
+  );
 
   it('tells a path blocked outside the server from a broken server, and keeps the good pair', () => {
     // The runner reaches the server as 127.0.0.5; a rule drops that path to 443, as a security group would.
