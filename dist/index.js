@@ -87700,10 +87700,25 @@ async function check(settings) {
       );
     }
   }
+  warnOfMixedCertificates(reports);
   setCheckOutputs(reports);
   await writeCheckSummary(reports);
   const errors = reports.flatMap((report) => report.error === void 0 ? [] : [report.error]);
   if (errors.length > 0) throw new Error(errors.join("\n"));
+}
+function warnOfMixedCertificates(reports) {
+  for (const domain of new Set(reports.map((report) => report.domain))) {
+    const group2 = reports.filter((report) => report.domain === domain);
+    const served = new Set(
+      group2.flatMap((report) => report.fingerprint === void 0 ? [] : [report.fingerprint])
+    );
+    if (served.size > 1) {
+      const list = group2.map((report) => `${report.address} serves ${report.fingerprint ?? "nothing"}`).join("; ");
+      warning(
+        `servers serve different certificates for ${domain}: ${list}. Deploy to every server the name points at.`
+      );
+    }
+  }
 }
 
 // src/index.ts

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { rootCertificates } from 'node:tls';
 import { Mode } from './constants.js';
 import { validateBundle, type ValidatedBundle } from './certificate/gate.js';
-import { checkEndpoints } from './check/check.js';
+import { checkEndpoints, type EndpointReport } from './check/check.js';
 import { mapWithLimit } from './concurrency.js';
 import { deployHost } from './deploy/host.js';
 import { describeError } from './errors.js';
@@ -89,8 +89,30 @@ async function check(settings: CheckSettings): Promise<void> {
       );
     }
   }
+  warnOfMixedCertificates(reports);
   setCheckOutputs(reports);
   await writeCheckSummary(reports);
   const errors = reports.flatMap((report) => (report.error === undefined ? [] : [report.error]));
   if (errors.length > 0) throw new Error(errors.join('\n'));
+}
+
+/**
+ * A domain whose servers serve different certificates usually has a DNS name
+ * pointing at a server that did not get the new one: say which serves what.
+ */
+function warnOfMixedCertificates(reports: readonly EndpointReport[]): void {
+  for (const domain of new Set(reports.map((report) => report.domain))) {
+    const group = reports.filter((report) => report.domain === domain);
+    const served = new Set(
+      group.flatMap((report) => (report.fingerprint === undefined ? [] : [report.fingerprint])),
+    );
+    if (served.size > 1) {
+      const list = group
+        .map((report) => `${report.address} serves ${report.fingerprint ?? 'nothing'}`)
+        .join('; ');
+      core.warning(
+        `servers serve different certificates for ${domain}: ${list}. Deploy to every server the name points at.`,
+      );
+    }
+  }
 }

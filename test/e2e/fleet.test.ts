@@ -165,4 +165,26 @@ describe('a fleet of hosts', () => {
     expect(run?.outputs['needs-renewal']).toBe('true');
     expect(run?.error).toContain('its chain does not verify');
   });
+
+  it('check mode warns when a server behind the name serves another certificate', () => {
+    const stray = pki.leaf('app.test', root, { sans: SANS });
+    const third = hosts[2];
+    if (third === undefined) throw new Error('no third host');
+    // By hand, as someone who forgot this server would have left it.
+    third.run(['sh', '-c', 'cat > /ssl/cert.pem'], stray.certPem);
+    third.run(['sh', '-c', 'cat > /ssl/cert.key'], stray.keyPem);
+    third.run(['supervisorctl', 'restart', 'flaskapp']);
+    const run = hosts[0]?.runAction({
+      mode: 'check',
+      host: hosts.map((host) => host.address).join(','),
+      domains: 'app.test',
+      'ca-bundle': root.certPem,
+      'probe-timeout': '10',
+    });
+    expect(run?.status).toBe(0);
+    expect(run?.stdout).toContain(
+      `::warning::servers serve different certificates for app.test: 127.0.0.1 serves ${fingerprint(current)}`,
+    );
+    expect(run?.stdout).toContain(`127.0.0.3 serves ${fingerprint(stray)}`);
+  });
 });

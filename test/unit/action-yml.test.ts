@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Input, Output } from '../../src/constants.js';
+import { updateReadme } from '../../scripts/readme-tables.ts';
 
 interface ActionYml {
   runs: { using: string; main: string };
@@ -24,5 +25,12 @@ describe('action.yml', () => {
     for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
       expect(entry.description?.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('README', () => {
+  it('holds the inputs and outputs tables of action.yml, word for word (npm run docs rewrites them)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toBe(updateReadme(readme, readFileSync('action.yml', 'utf8')));
   });
 });
