@@ -45,7 +45,7 @@ function visibleLog(run: ActionRun): string {
 
 describe('dist/index.js in mode validate', () => {
   it('holds no native module and nothing besides the bundle', () => {
-    expect(readdirSync('dist').sort()).toEqual(['index.js', 'package.json']);
+    expect(readdirSync('dist').sort()).toEqual(['cli.js', 'index.js', 'package.json']);
   });
 
   it('fails with its own message when given no inputs at all', () => {
