@@ -91820,7 +91820,7 @@ import { tmpdir } from "node:os";
 import { join, resolve as resolve2 } from "node:path";
 
 // action.yml
-var action_default = "name: Flask SSL Deploy\ndescription: >-\n  Validate an SSL certificate and key, install them on Linux servers that run a Flask app over SSH,\n  open the HTTPS port, restart the app, and prove that the server serves the new certificate.\nauthor: flask-ssl-deploy\nbranding:\n  icon: lock\n  color: green\n\ninputs:\n  mode:\n    description: >-\n      What to do. `deploy` validates, installs, restarts and probes, rolling back on failure.\n      `check` only probes what the hosts serve. `validate` only checks the certificate and key, offline.\n    required: false\n    default: deploy\n  certificate:\n    description: >-\n      The server certificate as PEM text (leaf first, intermediates may follow) or the path of a\n      PEM file relative to the workspace.\n    required: false\n  private-key:\n    description: >-\n      The certificate's private key as PEM text (PKCS#8, PKCS#1 or SEC1; may be encrypted) or the\n      path of a PEM file in the workspace. Pass it from a secret.\n    required: false\n  private-key-passphrase:\n    description: Passphrase of an encrypted private key. Pass it from a secret.\n    required: false\n  pfx:\n    description: >-\n      A PKCS#12 bundle (.pfx/.p12) as base64 (`base64 -w0 site.pfx`, from a secret), or the path of a\n      .pfx/.p12 file in the workspace: the alternative to `certificate` + `private-key`. RSA and EC\n      bundles, OpenSSL 3's default and `-legacy` encodings.\n    required: false\n  pfx-password:\n    description: The export password of `pfx`. Pass it from a secret.\n    required: false\n  chain:\n    description: >-\n      Intermediate certificates (PEM text or a path), when `certificate` holds the leaf only.\n    required: false\n  domains:\n    description: >-\n      The names the certificate must cover, one per line or separated by commas. IP addresses are\n      matched against IP SANs only. A wildcard SAN covers exactly one label.\n    required: false\n  ca-bundle:\n    description: >-\n      Extra trust anchors (PEM text or a path) for private CAs. Public CAs are trusted through\n      Node's root store.\n    required: false\n  min-days-remaining:\n    description: Refuse a certificate with fewer whole days than this before it expires.\n    required: false\n    default: '7'\n  host:\n    description: >-\n      The server(s) to deploy to: SSH host names or addresses, one per line or comma-separated, each\n      optionally `host:port`. In mode `check`, the servers to probe; without it, each domain is\n      probed through its DNS.\n    required: false\n  port:\n    description: The server's SSH port.\n    required: false\n    default: '22'\n  username:\n    description: The SSH user. If it is not root, remote commands run through `sudo -n`.\n    required: false\n  ssh-key:\n    description: The SSH private key (OpenSSH or PEM format). Pass it from a secret.\n    required: false\n  ssh-key-passphrase:\n    description: Passphrase of an encrypted SSH key. Pass it from a secret.\n    required: false\n  password:\n    description: SSH password, as an alternative to `ssh-key`. Pass it from a secret.\n    required: false\n  host-fingerprint:\n    description: >-\n      The server's SSH host key fingerprint(s), `SHA256:\u2026` as `ssh-keygen -lf` prints them; get\n      them with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -`. One of this or `known-hosts` is required.\n    required: false\n  known-hosts:\n    description: known_hosts lines for the server, as an alternative to `host-fingerprint`.\n    required: false\n  insecure-ignore-host-key:\n    description: >-\n      Skip host key verification. Anyone on the network path can then read the private key;\n      use only for throwaway hosts.\n    required: false\n    default: 'false'\n  remote-dir:\n    description: Folder on the server that holds the certificate and key.\n    required: false\n    default: /ssl\n  cert-name:\n    description: File name of the certificate (full chain) inside `remote-dir`.\n    required: false\n    default: cert.pem\n  key-name:\n    description: File name of the private key inside `remote-dir`.\n    required: false\n    default: cert.key\n  owner:\n    description: >-\n      `user[:group]` that owns the installed files, such as the app's unprivileged user. The key is\n      then 0640 instead of 0600.\n    required: false\n  service:\n    description: The name of the Flask app's service (systemd unit or supervisor program).\n    required: false\n  service-manager:\n    description: 'How to restart the service: `auto`, `systemd`, `supervisor` or `none`.'\n    required: false\n    default: auto\n  restart-command:\n    description: A command that restarts the app, run on the server instead of the service manager.\n    required: false\n  firewall:\n    description: >-\n      Which firewall to open the HTTPS port in: `auto` (detects firewalld, ufw, nftables, iptables in\n      that order), `firewalld`, `ufw`, `nftables`, `iptables` or `none`.\n    required: false\n    default: auto\n  https-port:\n    description: The port the Flask app serves HTTPS on.\n    required: false\n    default: '443'\n  probe:\n    description: After the restart, connect over HTTPS and check that the new certificate is served.\n    required: false\n    default: 'true'\n  probe-address:\n    description: The address to probe; defaults to `host`. Each domain is sent as SNI and Host.\n    required: false\n  probe-timeout:\n    description: Seconds to keep probing until the new certificate is served.\n    required: false\n    default: '60'\n  connect-timeout:\n    description: Seconds to wait for the SSH connection and handshake before giving up on a host.\n    required: false\n    default: '20'\n  restart-timeout:\n    description: Seconds to wait for the restarted app to listen on `https-port`.\n    required: false\n    default: '60'\n  dry-run:\n    description: >-\n      With mode `deploy`: connect and run the preflight, report what would change (files, backup,\n      firewall rule, restart), and change nothing.\n    required: false\n    default: 'false'\n  max-parallel:\n    description: How many hosts are deployed or checked at once.\n    required: false\n    default: '8'\n\noutputs:\n  fingerprint:\n    description: SHA-256 fingerprint of the leaf certificate, colon-separated hex.\n  serial:\n    description: Serial number of the leaf certificate, hex.\n  not-after:\n    description: When the leaf certificate expires, ISO 8601.\n  days-remaining:\n    description: Whole days until the leaf certificate expires.\n  domains:\n    description: The leaf certificate's DNS and IP subjectAltNames, comma-separated.\n  changed:\n    description: Whether any server got new files (`false` when they already held this pair).\n  served-fingerprint:\n    description: SHA-256 fingerprint of the certificate the server serves after the deploy.\n  tls-version:\n    description: The TLS version the server negotiated with the probe.\n  firewall:\n    description: The firewall backend that the HTTPS port was opened in.\n  backup-dir:\n    description: The folder on the server that holds the previous certificate and key.\n  rolled-back:\n    description: Whether a failed deploy restored the previous certificate and key.\n  legacy-tls:\n    description: >-\n      `refused` when the server refuses TLS 1.0 and 1.1, `accepted` when it still speaks them (a\n      warning, not a failure).\n  http-redirect:\n    description: >-\n      What http:// on port 80 does: `redirects` to https, `no-redirect` (a warning), or `closed`.\n  needs-renewal:\n    description: >-\n      Mode `check`: `true` when a served certificate expires within `min-days-remaining` days, does\n      not verify or does not cover its domain, so a scheduled workflow can deploy only when needed.\n  result:\n    description: >-\n      JSON array with one object per host (deploy: host, changed, fingerprint, served-fingerprint,\n      firewall, rolled-back, error, duration) or per host and domain (check).\n\nruns:\n  using: node24\n  main: dist/index.js\n";
+var action_default = "name: Flask SSL Deploy\ndescription: >-\n  Validate an SSL certificate and key, install them on Linux servers that run a Flask app over SSH,\n  open the HTTPS port, restart the app, and prove that the server serves the new certificate.\nauthor: flask-ssl-deploy\nbranding:\n  icon: lock\n  color: green\n\ninputs:\n  mode:\n    description: >-\n      What to do. `deploy` validates, installs, restarts and probes, rolling back on failure.\n      `check` only probes what the hosts serve. `validate` only checks the certificate and key, offline.\n    required: false\n    default: deploy\n  certificate:\n    description: >-\n      The server certificate as PEM text (leaf first, intermediates may follow) or the path of a\n      PEM file relative to the workspace.\n    required: false\n  private-key:\n    description: >-\n      The certificate's private key as PEM text (PKCS#8, PKCS#1 or SEC1; may be encrypted) or the\n      path of a PEM file in the workspace. Pass it from a secret.\n    required: false\n  private-key-passphrase:\n    description: Passphrase of an encrypted private key. Pass it from a secret.\n    required: false\n  pfx:\n    description: >-\n      A PKCS#12 bundle (.pfx/.p12) as base64 (`base64 -w0 site.pfx`, from a secret), or the path of a\n      .pfx/.p12 file in the workspace: the alternative to `certificate` + `private-key`. RSA and EC\n      bundles, OpenSSL 3's default and `-legacy` encodings.\n    required: false\n  pfx-password:\n    description: The export password of `pfx`. Pass it from a secret.\n    required: false\n  chain:\n    description: >-\n      Intermediate certificates (PEM text or a path), when `certificate` holds the leaf only.\n    required: false\n  domains:\n    description: >-\n      The names the certificate must cover, one per line or separated by commas. IP addresses are\n      matched against IP SANs only. A wildcard SAN covers exactly one label.\n    required: false\n  ca-bundle:\n    description: >-\n      Extra trust anchors (PEM text or a path) for private CAs. Public CAs are trusted through\n      Node's root store.\n    required: false\n  min-days-remaining:\n    description: Refuse a certificate with fewer whole days than this before it expires.\n    required: false\n    default: '7'\n  host:\n    description: >-\n      The server(s) to deploy to: SSH host names or addresses, one per line or comma-separated, each\n      optionally `host:port`. In mode `check`, the servers to probe; without it, each domain is\n      probed through its DNS.\n    required: false\n  port:\n    description: The server's SSH port.\n    required: false\n    default: '22'\n  username:\n    description: The SSH user. If it is not root, remote commands run through `sudo -n`.\n    required: false\n  ssh-key:\n    description: The SSH private key (OpenSSH or PEM format). Pass it from a secret.\n    required: false\n  ssh-key-passphrase:\n    description: Passphrase of an encrypted SSH key. Pass it from a secret.\n    required: false\n  password:\n    description: SSH password, as an alternative to `ssh-key`. Pass it from a secret.\n    required: false\n  host-fingerprint:\n    description: >-\n      The server's SSH host key fingerprint(s), `SHA256:\u2026` as `ssh-keygen -lf` prints them; get\n      them with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -`. One of this or `known-hosts` is required.\n    required: false\n  known-hosts:\n    description: known_hosts lines for the server, as an alternative to `host-fingerprint`.\n    required: false\n  insecure-ignore-host-key:\n    description: >-\n      Skip host key verification. Anyone on the network path can then read the private key;\n      use only for throwaway hosts.\n    required: false\n    default: 'false'\n  proxy-host:\n    description: >-\n      A jump host (bastion) to tunnel every SSH connection through, like `ssh -J`; `host` or\n      `host:port`.\n    required: false\n  proxy-port:\n    description: The jump host's SSH port.\n    required: false\n    default: '22'\n  proxy-username:\n    description: The user on the jump host; defaults to `username`.\n    required: false\n  proxy-ssh-key:\n    description: The SSH key for the jump host, from a secret; defaults to `ssh-key`.\n    required: false\n  proxy-host-fingerprint:\n    description: >-\n      The jump host's SSH host key fingerprint(s), `SHA256:\u2026`; required with `proxy-host`.\n    required: false\n  remote-dir:\n    description: Folder on the server that holds the certificate and key.\n    required: false\n    default: /ssl\n  cert-name:\n    description: File name of the certificate (full chain) inside `remote-dir`.\n    required: false\n    default: cert.pem\n  key-name:\n    description: File name of the private key inside `remote-dir`.\n    required: false\n    default: cert.key\n  owner:\n    description: >-\n      `user[:group]` that owns the installed files, such as the app's unprivileged user. The key is\n      then 0640 instead of 0600.\n    required: false\n  service:\n    description: The name of the Flask app's service (systemd unit or supervisor program).\n    required: false\n  service-manager:\n    description: 'How to restart the service: `auto`, `systemd`, `supervisor` or `none`.'\n    required: false\n    default: auto\n  restart-command:\n    description: A command that restarts the app, run on the server instead of the service manager.\n    required: false\n  firewall:\n    description: >-\n      Which firewall to open the HTTPS port in: `auto` (detects firewalld, ufw, nftables, iptables in\n      that order), `firewalld`, `ufw`, `nftables`, `iptables` or `none`.\n    required: false\n    default: auto\n  https-port:\n    description: The port the Flask app serves HTTPS on.\n    required: false\n    default: '443'\n  probe:\n    description: After the restart, connect over HTTPS and check that the new certificate is served.\n    required: false\n    default: 'true'\n  probe-address:\n    description: The address to probe; defaults to `host`. Each domain is sent as SNI and Host.\n    required: false\n  probe-timeout:\n    description: Seconds to keep probing until the new certificate is served.\n    required: false\n    default: '60'\n  connect-timeout:\n    description: Seconds to wait for the SSH connection and handshake before giving up on a host.\n    required: false\n    default: '20'\n  restart-timeout:\n    description: Seconds to wait for the restarted app to listen on `https-port`.\n    required: false\n    default: '60'\n  dry-run:\n    description: >-\n      With mode `deploy`: connect and run the preflight, report what would change (files, backup,\n      firewall rule, restart), and change nothing.\n    required: false\n    default: 'false'\n  max-parallel:\n    description: How many hosts are deployed or checked at once.\n    required: false\n    default: '8'\n\noutputs:\n  fingerprint:\n    description: SHA-256 fingerprint of the leaf certificate, colon-separated hex.\n  serial:\n    description: Serial number of the leaf certificate, hex.\n  not-after:\n    description: When the leaf certificate expires, ISO 8601.\n  days-remaining:\n    description: Whole days until the leaf certificate expires.\n  domains:\n    description: The leaf certificate's DNS and IP subjectAltNames, comma-separated.\n  changed:\n    description: Whether any server got new files (`false` when they already held this pair).\n  served-fingerprint:\n    description: SHA-256 fingerprint of the certificate the server serves after the deploy.\n  tls-version:\n    description: The TLS version the server negotiated with the probe.\n  firewall:\n    description: The firewall backend that the HTTPS port was opened in.\n  backup-dir:\n    description: The folder on the server that holds the previous certificate and key.\n  rolled-back:\n    description: Whether a failed deploy restored the previous certificate and key.\n  legacy-tls:\n    description: >-\n      `refused` when the server refuses TLS 1.0 and 1.1, `accepted` when it still speaks them (a\n      warning, not a failure).\n  http-redirect:\n    description: >-\n      What http:// on port 80 does: `redirects` to https, `no-redirect` (a warning), or `closed`.\n  needs-renewal:\n    description: >-\n      Mode `check`: `true` when a served certificate expires within `min-days-remaining` days, does\n      not verify or does not cover its domain, so a scheduled workflow can deploy only when needed.\n  result:\n    description: >-\n      JSON array with one object per host (deploy: host, changed, fingerprint, served-fingerprint,\n      firewall, rolled-back, error, duration) or per host and domain (check).\n\nruns:\n  using: node24\n  main: dist/index.js\n";
 
 // src/constants.ts
 var SECRET_INPUTS = [
@@ -91830,7 +91830,8 @@ var SECRET_INPUTS = [
   "ssh-key-passphrase" /* SshKeyPassphrase */,
   "password" /* Password */,
   "pfx" /* Pfx */,
-  "pfx-password" /* PfxPassword */
+  "pfx-password" /* PfxPassword */,
+  "proxy-ssh-key" /* ProxySshKey */
 ];
 var Mode = /* @__PURE__ */ ((Mode2) => {
   Mode2["Deploy"] = "deploy";
@@ -93749,17 +93750,27 @@ var RETRY_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE"
 var RETRY_DELAYS_MS = [500, 1500, 3e3];
 var KEEPALIVE_MS = 5e3;
 var SshSession = class _SshSession {
-  constructor(client, target) {
+  constructor(client, target, bastion) {
     this.client = client;
     this.target = target;
+    this.bastion = bastion;
   }
   client;
   target;
+  bastion;
   /** Connects, verifying the host key; retries refused or reset connections a few times. */
   static async open(target, ssh, onRetry) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return new _SshSession(await connect(target, ssh), target);
+        if (ssh.proxy === void 0) return new _SshSession(await connect(target, ssh), target);
+        const bastion = await connect(ssh.proxy.target, ssh.proxy, void 0, "the jump host ");
+        try {
+          const tunnel2 = await forwardOut(bastion, ssh.proxy.target, target);
+          return new _SshSession(await connect(target, ssh, tunnel2), target, bastion);
+        } catch (error2) {
+          bastion.end();
+          throw error2;
+        }
       } catch (error2) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (!(error2 instanceof SshError) || !error2.retryable || delay === void 0) throw error2;
@@ -93802,17 +93813,35 @@ var SshSession = class _SshSession {
   }
   close() {
     this.client.end();
+    this.bastion?.end();
   }
   /** Resolves when the connection is gone (for tests and clean shutdown). */
   onClose(listener) {
     this.client.once("close", listener);
   }
 };
-function connect(target, ssh) {
+function forwardOut(bastion, via, target) {
+  return new Promise((resolve3, reject) => {
+    bastion.forwardOut("127.0.0.1", 0, target.host, target.port, (error2, stream) => {
+      if (error2) {
+        const refused = /refused/i.test(error2.message);
+        reject(
+          new SshError(
+            `the jump host ${via.host}:${via.port} could not reach ${target.host}:${target.port} (${error2.message})`,
+            refused
+          )
+        );
+        return;
+      }
+      resolve3(stream);
+    });
+  });
+}
+function connect(target, ssh, sock, role = "") {
   return new Promise((resolve3, reject) => {
     const client = new import_ssh2.Client();
     let hostKeyRefused;
-    const where2 = `${target.host}:${target.port}`;
+    const where2 = `${role}${target.host}:${target.port}`;
     let settled = false;
     client.once("ready", () => {
       settled = true;
@@ -93827,6 +93856,7 @@ function connect(target, ssh) {
     client.connect({
       host: target.host,
       port: target.port,
+      ...sock === void 0 ? {} : { sock },
       username: ssh.username,
       ...ssh.privateKey === void 0 ? {} : { privateKey: ssh.privateKey },
       ...ssh.passphrase === void 0 ? {} : { passphrase: ssh.passphrase },
@@ -94494,7 +94524,46 @@ function getSshSettings() {
   if (!targets || !username || !credentials || !hostKey || connectTimeoutSeconds === void 0 || problems.length > 0) {
     throw new InputError(problems);
   }
-  return { targets, username, ...credentials, hostKey, connectTimeoutSeconds };
+  const login = { username, ...credentials, hostKey, connectTimeoutSeconds };
+  const proxy = getProxySettings(login);
+  return { targets, ...login, ...proxy === void 0 ? {} : { proxy } };
+}
+function getProxySettings(login) {
+  const entry = getInput("proxy-host" /* ProxyHost */).trim();
+  if (entry === "") return void 0;
+  const port = getInteger("proxy-port" /* ProxyPort */, 1, 65535, 22);
+  const target = parseTarget("proxy-host" /* ProxyHost */, entry, port);
+  const usernameText = getInput("proxy-username" /* ProxyUsername */);
+  if (usernameText !== "" && !USER_NAME.test(usernameText)) {
+    throw InputError.of(
+      "proxy-username" /* ProxyUsername */,
+      `${quoteValue(usernameText)} is not a valid user name.`
+    );
+  }
+  const keyText = getInput("proxy-ssh-key" /* ProxySshKey */);
+  const credentials = keyText === "" ? {
+    ...login.privateKey === void 0 ? {} : { privateKey: login.privateKey },
+    ...login.passphrase === void 0 ? {} : { passphrase: login.passphrase },
+    ...login.password === void 0 ? {} : { password: login.password }
+  } : readSshKey("proxy-ssh-key" /* ProxySshKey */, "ssh-key-passphrase" /* SshKeyPassphrase */);
+  const fingerprints = getInput("proxy-host-fingerprint" /* ProxyHostFingerprint */);
+  const hostKey = fingerprints !== "" ? {
+    kind: "fingerprints",
+    fingerprints: parseFingerprints("proxy-host-fingerprint" /* ProxyHostFingerprint */, fingerprints)
+  } : login.hostKey.kind === "insecure" ? login.hostKey : failProxyPin();
+  return {
+    target,
+    username: usernameText || login.username,
+    ...credentials,
+    hostKey,
+    connectTimeoutSeconds: login.connectTimeoutSeconds
+  };
+}
+function failProxyPin() {
+  throw InputError.of(
+    "proxy-host-fingerprint" /* ProxyHostFingerprint */,
+    "is required with proxy-host: the jump host's key is checked too. Get it with 'ssh-keyscan -p PORT JUMPHOST | ssh-keygen -lf -'."
+  );
 }
 function getTargets(defaultPort, required = true) {
   const entries = getInput("host" /* Host */).split(/[\n,]/).map((entry) => entry.trim()).filter(Boolean);
@@ -94504,17 +94573,17 @@ function getTargets(defaultPort, required = true) {
       "is required in mode deploy: the SSH host name or address of the server."
     );
   }
-  return entries.map((entry) => parseTarget(entry, defaultPort));
+  return entries.map((entry) => parseTarget("host" /* Host */, entry, defaultPort));
 }
-function parseTarget(entry, defaultPort) {
+function parseTarget(input, entry, defaultPort) {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   const hostPort = /^([^:]+):(\d+)$/.exec(entry);
   const [host, port] = bracketed ? [bracketed[1] ?? "", bracketed[2]] : hostPort ? [hostPort[1] ?? "", hostPort[2]] : [entry, void 0];
   const syntax = hostSyntaxError(host);
-  if (syntax !== void 0) throw InputError.of("host" /* Host */, `${quoteValue(entry)} ${syntax}.`);
+  if (syntax !== void 0) throw InputError.of(input, `${quoteValue(entry)} ${syntax}.`);
   const number = port === void 0 ? defaultPort : Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    throw InputError.of("host" /* Host */, `${quoteValue(entry)} has a port outside 1-65535.`);
+    throw InputError.of(input, `${quoteValue(entry)} has a port outside 1-65535.`);
   }
   return { host, port: number };
 }
@@ -94540,7 +94609,6 @@ function getUsername() {
 }
 function getCredentials() {
   const privateKey = getInput("ssh-key" /* SshKey */);
-  const passphrase = getInput("ssh-key-passphrase" /* SshKeyPassphrase */);
   const password = getInput("password" /* Password */);
   if (privateKey === "") {
     if (password === "") {
@@ -94551,36 +94619,43 @@ function getCredentials() {
     }
     return { password };
   }
+  return {
+    ...readSshKey("ssh-key" /* SshKey */, "ssh-key-passphrase" /* SshKeyPassphrase */),
+    ...password === "" ? {} : { password }
+  };
+}
+function readSshKey(keyInput, passphraseInput) {
+  const privateKey = getInput(keyInput);
+  const passphrase = getInput(passphraseInput);
   const parsed = import_ssh22.utils.parseKey(privateKey, passphrase === "" ? void 0 : passphrase);
   if (parsed instanceof Error) {
     if (/no passphrase/i.test(parsed.message)) {
       throw InputError.of(
-        "ssh-key-passphrase" /* SshKeyPassphrase */,
-        "is required: the SSH key is encrypted. Pass its passphrase from a secret."
+        passphraseInput,
+        `is required: the key in '${keyInput}' is encrypted. Pass its passphrase from a secret.`
       );
     }
     if (/passphrase|decrypt/i.test(parsed.message)) {
       throw InputError.of(
-        "ssh-key-passphrase" /* SshKeyPassphrase */,
-        "does not decrypt the SSH key. Check that the secret holds the passphrase of this key."
+        passphraseInput,
+        `does not decrypt the key in '${keyInput}'. Check that the secret holds the passphrase of this key.`
       );
     }
     throw InputError.of(
-      "ssh-key" /* SshKey */,
+      keyInput,
       "is not a private SSH key that can be read (the OpenSSH format of ssh-keygen, or PEM RSA/EC). Pass the whole private key file, BEGIN and END lines included, from a secret."
     );
   }
-  return {
-    privateKey,
-    ...passphrase === "" ? {} : { passphrase },
-    ...password === "" ? {} : { password }
-  };
+  return { privateKey, ...passphrase === "" ? {} : { passphrase } };
 }
 function getHostKeyPolicy() {
   const fingerprintText = getInput("host-fingerprint" /* HostFingerprint */);
   const knownHosts = getInput("known-hosts" /* KnownHosts */).split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
   if (fingerprintText !== "")
-    return { kind: "fingerprints", fingerprints: parseFingerprints(fingerprintText) };
+    return {
+      kind: "fingerprints",
+      fingerprints: parseFingerprints("host-fingerprint" /* HostFingerprint */, fingerprintText)
+    };
   if (knownHosts.length > 0) {
     const bad = knownHosts.findIndex((line) => line.split(/\s+/).length < 3);
     if (bad >= 0)
@@ -94596,12 +94671,12 @@ function getHostKeyPolicy() {
     "is required (or 'known-hosts'), so the action can tell your server from an impostor before it sends the private key. Get the fingerprint from a trusted network with 'ssh-keyscan -p PORT HOST | ssh-keygen -lf -' and store it in a variable or secret."
   );
 }
-function parseFingerprints(text) {
+function parseFingerprints(input, text) {
   const tokens = text.split(/[\s,]+/).filter((token) => token.startsWith("SHA256:") || token.startsWith("MD5:"));
   const bad = tokens.find((token) => !FINGERPRINT.test(token));
   if (tokens.length === 0 || bad !== void 0) {
     throw InputError.of(
-      "host-fingerprint" /* HostFingerprint */,
+      input,
       `${bad === void 0 ? "holds no SHA256 fingerprint" : `${quoteValue(bad)} is not a SHA256 fingerprint`}: expected 'SHA256:' and 43 base64 characters, as 'ssh-keygen -lf' prints.`
     );
   }

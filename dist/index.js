@@ -85051,7 +85051,8 @@ var SECRET_INPUTS = [
   "ssh-key-passphrase" /* SshKeyPassphrase */,
   "password" /* Password */,
   "pfx" /* Pfx */,
-  "pfx-password" /* PfxPassword */
+  "pfx-password" /* PfxPassword */,
+  "proxy-ssh-key" /* ProxySshKey */
 ];
 var Mode = /* @__PURE__ */ ((Mode2) => {
   Mode2["Deploy"] = "deploy";
@@ -86409,17 +86410,27 @@ var RETRY_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE"
 var RETRY_DELAYS_MS = [500, 1500, 3e3];
 var KEEPALIVE_MS = 5e3;
 var SshSession = class _SshSession {
-  constructor(client, target) {
+  constructor(client, target, bastion) {
     this.client = client;
     this.target = target;
+    this.bastion = bastion;
   }
   client;
   target;
+  bastion;
   /** Connects, verifying the host key; retries refused or reset connections a few times. */
   static async open(target, ssh, onRetry) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return new _SshSession(await connect(target, ssh), target);
+        if (ssh.proxy === void 0) return new _SshSession(await connect(target, ssh), target);
+        const bastion = await connect(ssh.proxy.target, ssh.proxy, void 0, "the jump host ");
+        try {
+          const tunnel2 = await forwardOut(bastion, ssh.proxy.target, target);
+          return new _SshSession(await connect(target, ssh, tunnel2), target, bastion);
+        } catch (error2) {
+          bastion.end();
+          throw error2;
+        }
       } catch (error2) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (!(error2 instanceof SshError) || !error2.retryable || delay === void 0) throw error2;
@@ -86462,17 +86473,35 @@ var SshSession = class _SshSession {
   }
   close() {
     this.client.end();
+    this.bastion?.end();
   }
   /** Resolves when the connection is gone (for tests and clean shutdown). */
   onClose(listener) {
     this.client.once("close", listener);
   }
 };
-function connect(target, ssh) {
+function forwardOut(bastion, via, target) {
+  return new Promise((resolve2, reject) => {
+    bastion.forwardOut("127.0.0.1", 0, target.host, target.port, (error2, stream) => {
+      if (error2) {
+        const refused = /refused/i.test(error2.message);
+        reject(
+          new SshError(
+            `the jump host ${via.host}:${via.port} could not reach ${target.host}:${target.port} (${error2.message})`,
+            refused
+          )
+        );
+        return;
+      }
+      resolve2(stream);
+    });
+  });
+}
+function connect(target, ssh, sock, role = "") {
   return new Promise((resolve2, reject) => {
     const client = new import_ssh2.Client();
     let hostKeyRefused;
-    const where2 = `${target.host}:${target.port}`;
+    const where2 = `${role}${target.host}:${target.port}`;
     let settled = false;
     client.once("ready", () => {
       settled = true;
@@ -86487,6 +86516,7 @@ function connect(target, ssh) {
     client.connect({
       host: target.host,
       port: target.port,
+      ...sock === void 0 ? {} : { sock },
       username: ssh.username,
       ...ssh.privateKey === void 0 ? {} : { privateKey: ssh.privateKey },
       ...ssh.passphrase === void 0 ? {} : { passphrase: ssh.passphrase },
@@ -87154,7 +87184,46 @@ function getSshSettings() {
   if (!targets || !username || !credentials || !hostKey || connectTimeoutSeconds === void 0 || problems.length > 0) {
     throw new InputError(problems);
   }
-  return { targets, username, ...credentials, hostKey, connectTimeoutSeconds };
+  const login = { username, ...credentials, hostKey, connectTimeoutSeconds };
+  const proxy = getProxySettings(login);
+  return { targets, ...login, ...proxy === void 0 ? {} : { proxy } };
+}
+function getProxySettings(login) {
+  const entry = getInput("proxy-host" /* ProxyHost */).trim();
+  if (entry === "") return void 0;
+  const port = getInteger("proxy-port" /* ProxyPort */, 1, 65535, 22);
+  const target = parseTarget("proxy-host" /* ProxyHost */, entry, port);
+  const usernameText = getInput("proxy-username" /* ProxyUsername */);
+  if (usernameText !== "" && !USER_NAME.test(usernameText)) {
+    throw InputError.of(
+      "proxy-username" /* ProxyUsername */,
+      `${quoteValue(usernameText)} is not a valid user name.`
+    );
+  }
+  const keyText = getInput("proxy-ssh-key" /* ProxySshKey */);
+  const credentials = keyText === "" ? {
+    ...login.privateKey === void 0 ? {} : { privateKey: login.privateKey },
+    ...login.passphrase === void 0 ? {} : { passphrase: login.passphrase },
+    ...login.password === void 0 ? {} : { password: login.password }
+  } : readSshKey("proxy-ssh-key" /* ProxySshKey */, "ssh-key-passphrase" /* SshKeyPassphrase */);
+  const fingerprints = getInput("proxy-host-fingerprint" /* ProxyHostFingerprint */);
+  const hostKey = fingerprints !== "" ? {
+    kind: "fingerprints",
+    fingerprints: parseFingerprints("proxy-host-fingerprint" /* ProxyHostFingerprint */, fingerprints)
+  } : login.hostKey.kind === "insecure" ? login.hostKey : failProxyPin();
+  return {
+    target,
+    username: usernameText || login.username,
+    ...credentials,
+    hostKey,
+    connectTimeoutSeconds: login.connectTimeoutSeconds
+  };
+}
+function failProxyPin() {
+  throw InputError.of(
+    "proxy-host-fingerprint" /* ProxyHostFingerprint */,
+    "is required with proxy-host: the jump host's key is checked too. Get it with 'ssh-keyscan -p PORT JUMPHOST | ssh-keygen -lf -'."
+  );
 }
 function getTargets(defaultPort, required = true) {
   const entries = getInput("host" /* Host */).split(/[\n,]/).map((entry) => entry.trim()).filter(Boolean);
@@ -87164,17 +87233,17 @@ function getTargets(defaultPort, required = true) {
       "is required in mode deploy: the SSH host name or address of the server."
     );
   }
-  return entries.map((entry) => parseTarget(entry, defaultPort));
+  return entries.map((entry) => parseTarget("host" /* Host */, entry, defaultPort));
 }
-function parseTarget(entry, defaultPort) {
+function parseTarget(input, entry, defaultPort) {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   const hostPort = /^([^:]+):(\d+)$/.exec(entry);
   const [host, port] = bracketed ? [bracketed[1] ?? "", bracketed[2]] : hostPort ? [hostPort[1] ?? "", hostPort[2]] : [entry, void 0];
   const syntax = hostSyntaxError(host);
-  if (syntax !== void 0) throw InputError.of("host" /* Host */, `${quoteValue(entry)} ${syntax}.`);
+  if (syntax !== void 0) throw InputError.of(input, `${quoteValue(entry)} ${syntax}.`);
   const number = port === void 0 ? defaultPort : Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    throw InputError.of("host" /* Host */, `${quoteValue(entry)} has a port outside 1-65535.`);
+    throw InputError.of(input, `${quoteValue(entry)} has a port outside 1-65535.`);
   }
   return { host, port: number };
 }
@@ -87200,7 +87269,6 @@ function getUsername() {
 }
 function getCredentials() {
   const privateKey = getInput("ssh-key" /* SshKey */);
-  const passphrase = getInput("ssh-key-passphrase" /* SshKeyPassphrase */);
   const password = getInput("password" /* Password */);
   if (privateKey === "") {
     if (password === "") {
@@ -87211,36 +87279,43 @@ function getCredentials() {
     }
     return { password };
   }
+  return {
+    ...readSshKey("ssh-key" /* SshKey */, "ssh-key-passphrase" /* SshKeyPassphrase */),
+    ...password === "" ? {} : { password }
+  };
+}
+function readSshKey(keyInput, passphraseInput) {
+  const privateKey = getInput(keyInput);
+  const passphrase = getInput(passphraseInput);
   const parsed = import_ssh22.utils.parseKey(privateKey, passphrase === "" ? void 0 : passphrase);
   if (parsed instanceof Error) {
     if (/no passphrase/i.test(parsed.message)) {
       throw InputError.of(
-        "ssh-key-passphrase" /* SshKeyPassphrase */,
-        "is required: the SSH key is encrypted. Pass its passphrase from a secret."
+        passphraseInput,
+        `is required: the key in '${keyInput}' is encrypted. Pass its passphrase from a secret.`
       );
     }
     if (/passphrase|decrypt/i.test(parsed.message)) {
       throw InputError.of(
-        "ssh-key-passphrase" /* SshKeyPassphrase */,
-        "does not decrypt the SSH key. Check that the secret holds the passphrase of this key."
+        passphraseInput,
+        `does not decrypt the key in '${keyInput}'. Check that the secret holds the passphrase of this key.`
       );
     }
     throw InputError.of(
-      "ssh-key" /* SshKey */,
+      keyInput,
       "is not a private SSH key that can be read (the OpenSSH format of ssh-keygen, or PEM RSA/EC). Pass the whole private key file, BEGIN and END lines included, from a secret."
     );
   }
-  return {
-    privateKey,
-    ...passphrase === "" ? {} : { passphrase },
-    ...password === "" ? {} : { password }
-  };
+  return { privateKey, ...passphrase === "" ? {} : { passphrase } };
 }
 function getHostKeyPolicy() {
   const fingerprintText = getInput("host-fingerprint" /* HostFingerprint */);
   const knownHosts = getInput("known-hosts" /* KnownHosts */).split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
   if (fingerprintText !== "")
-    return { kind: "fingerprints", fingerprints: parseFingerprints(fingerprintText) };
+    return {
+      kind: "fingerprints",
+      fingerprints: parseFingerprints("host-fingerprint" /* HostFingerprint */, fingerprintText)
+    };
   if (knownHosts.length > 0) {
     const bad = knownHosts.findIndex((line) => line.split(/\s+/).length < 3);
     if (bad >= 0)
@@ -87256,12 +87331,12 @@ function getHostKeyPolicy() {
     "is required (or 'known-hosts'), so the action can tell your server from an impostor before it sends the private key. Get the fingerprint from a trusted network with 'ssh-keyscan -p PORT HOST | ssh-keygen -lf -' and store it in a variable or secret."
   );
 }
-function parseFingerprints(text) {
+function parseFingerprints(input, text) {
   const tokens = text.split(/[\s,]+/).filter((token) => token.startsWith("SHA256:") || token.startsWith("MD5:"));
   const bad = tokens.find((token) => !FINGERPRINT.test(token));
   if (tokens.length === 0 || bad !== void 0) {
     throw InputError.of(
-      "host-fingerprint" /* HostFingerprint */,
+      input,
       `${bad === void 0 ? "holds no SHA256 fingerprint" : `${quoteValue(bad)} is not a SHA256 fingerprint`}: expected 'SHA256:' and 43 base64 characters, as 'ssh-keygen -lf' prints.`
     );
   }

@@ -38,6 +38,11 @@ export enum Input {
   ConnectTimeout = 'connect-timeout',
   RestartTimeout = 'restart-timeout',
   DryRun = 'dry-run',
+  ProxyHost = 'proxy-host',
+  ProxyPort = 'proxy-port',
+  ProxyUsername = 'proxy-username',
+  ProxySshKey = 'proxy-ssh-key',
+  ProxyHostFingerprint = 'proxy-host-fingerprint',
   Pfx = 'pfx',
   PfxPassword = 'pfx-password',
   MaxParallel = 'max-parallel',
@@ -52,6 +57,7 @@ export const SECRET_INPUTS: readonly Input[] = [
   Input.Password,
   Input.Pfx,
   Input.PfxPassword,
+  Input.ProxySshKey,
 ];
 
 /** The action's outputs, as declared in action.yml. */

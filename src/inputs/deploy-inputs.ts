@@ -8,7 +8,9 @@ import { domainSyntaxError } from './domains.js';
 import type {
   DeploySettings,
   HostKeyPolicy,
+  Login,
   ProbeSettings,
+  ProxySettings,
   RemoteSettings,
   SshSettings,
   Target,
@@ -62,7 +64,60 @@ function getSshSettings(): SshSettings {
   ) {
     throw new InputError(problems);
   }
-  return { targets, username, ...credentials, hostKey, connectTimeoutSeconds };
+  const login = { username, ...credentials, hostKey, connectTimeoutSeconds };
+  const proxy = getProxySettings(login);
+  return { targets, ...login, ...(proxy === undefined ? {} : { proxy }) };
+}
+
+/**
+ * The jump host, when proxy-host is set. Its user and key default to the
+ * target's; its host key must be pinned on its own (proxy-host-fingerprint).
+ */
+function getProxySettings(login: Login): ProxySettings | undefined {
+  const entry = core.getInput(Input.ProxyHost).trim();
+  if (entry === '') return undefined;
+  const port = getInteger(Input.ProxyPort, 1, 65535, 22);
+  const target = parseTarget(Input.ProxyHost, entry, port);
+  const usernameText = core.getInput(Input.ProxyUsername);
+  if (usernameText !== '' && !USER_NAME.test(usernameText)) {
+    throw InputError.of(
+      Input.ProxyUsername,
+      `${quoteValue(usernameText)} is not a valid user name.`,
+    );
+  }
+  const keyText = core.getInput(Input.ProxySshKey);
+  const credentials =
+    keyText === ''
+      ? {
+          ...(login.privateKey === undefined ? {} : { privateKey: login.privateKey }),
+          ...(login.passphrase === undefined ? {} : { passphrase: login.passphrase }),
+          ...(login.password === undefined ? {} : { password: login.password }),
+        }
+      : readSshKey(Input.ProxySshKey, Input.SshKeyPassphrase);
+  const fingerprints = core.getInput(Input.ProxyHostFingerprint);
+  const hostKey: HostKeyPolicy =
+    fingerprints !== ''
+      ? {
+          kind: 'fingerprints',
+          fingerprints: parseFingerprints(Input.ProxyHostFingerprint, fingerprints),
+        }
+      : login.hostKey.kind === 'insecure'
+        ? login.hostKey
+        : failProxyPin();
+  return {
+    target,
+    username: usernameText || login.username,
+    ...credentials,
+    hostKey,
+    connectTimeoutSeconds: login.connectTimeoutSeconds,
+  };
+}
+
+function failProxyPin(): never {
+  throw InputError.of(
+    Input.ProxyHostFingerprint,
+    "is required with proxy-host: the jump host's key is checked too. Get it with 'ssh-keyscan -p PORT JUMPHOST | ssh-keygen -lf -'.",
+  );
 }
 
 /** `host`: one or more hosts, newline- or comma-separated, each `host` or `host:port`. */
@@ -78,10 +133,10 @@ export function getTargets(defaultPort: number, required = true): Target[] {
       'is required in mode deploy: the SSH host name or address of the server.',
     );
   }
-  return entries.map((entry) => parseTarget(entry, defaultPort));
+  return entries.map((entry) => parseTarget(Input.Host, entry, defaultPort));
 }
 
-function parseTarget(entry: string, defaultPort: number): Target {
+function parseTarget(input: Input, entry: string, defaultPort: number): Target {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   const hostPort = /^([^:]+):(\d+)$/.exec(entry);
   const [host, port] = bracketed
@@ -90,10 +145,10 @@ function parseTarget(entry: string, defaultPort: number): Target {
       ? [hostPort[1] ?? '', hostPort[2]]
       : [entry, undefined];
   const syntax = hostSyntaxError(host);
-  if (syntax !== undefined) throw InputError.of(Input.Host, `${quoteValue(entry)} ${syntax}.`);
+  if (syntax !== undefined) throw InputError.of(input, `${quoteValue(entry)} ${syntax}.`);
   const number = port === undefined ? defaultPort : Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    throw InputError.of(Input.Host, `${quoteValue(entry)} has a port outside 1-65535.`);
+    throw InputError.of(input, `${quoteValue(entry)} has a port outside 1-65535.`);
   }
   return { host, port: number };
 }
@@ -124,7 +179,6 @@ function getUsername(): string {
 /** The SSH key (checked to be readable with its passphrase) or the password. Never quoted. */
 function getCredentials(): Pick<SshSettings, 'privateKey' | 'passphrase' | 'password'> {
   const privateKey = core.getInput(Input.SshKey);
-  const passphrase = core.getInput(Input.SshKeyPassphrase);
   const password = core.getInput(Input.Password);
   if (privateKey === '') {
     if (password === '') {
@@ -135,30 +189,39 @@ function getCredentials(): Pick<SshSettings, 'privateKey' | 'passphrase' | 'pass
     }
     return { password };
   }
+  return {
+    ...readSshKey(Input.SshKey, Input.SshKeyPassphrase),
+    ...(password === '' ? {} : { password }),
+  };
+}
+
+/** An SSH private key input, checked to be readable with its passphrase. Never quoted. */
+function readSshKey(
+  keyInput: Input,
+  passphraseInput: Input,
+): { privateKey: string; passphrase?: string } {
+  const privateKey = core.getInput(keyInput);
+  const passphrase = core.getInput(passphraseInput);
   const parsed = sshUtils.parseKey(privateKey, passphrase === '' ? undefined : passphrase);
   if (parsed instanceof Error) {
     if (/no passphrase/i.test(parsed.message)) {
       throw InputError.of(
-        Input.SshKeyPassphrase,
-        'is required: the SSH key is encrypted. Pass its passphrase from a secret.',
+        passphraseInput,
+        `is required: the key in '${keyInput}' is encrypted. Pass its passphrase from a secret.`,
       );
     }
     if (/passphrase|decrypt/i.test(parsed.message)) {
       throw InputError.of(
-        Input.SshKeyPassphrase,
-        'does not decrypt the SSH key. Check that the secret holds the passphrase of this key.',
+        passphraseInput,
+        `does not decrypt the key in '${keyInput}'. Check that the secret holds the passphrase of this key.`,
       );
     }
     throw InputError.of(
-      Input.SshKey,
+      keyInput,
       'is not a private SSH key that can be read (the OpenSSH format of ssh-keygen, or PEM RSA/EC). Pass the whole private key file, BEGIN and END lines included, from a secret.',
     );
   }
-  return {
-    privateKey,
-    ...(passphrase === '' ? {} : { passphrase }),
-    ...(password === '' ? {} : { password }),
-  };
+  return { privateKey, ...(passphrase === '' ? {} : { passphrase }) };
 }
 
 /** host-fingerprint, known-hosts, or an explicit insecure-ignore-host-key: never silently none. */
@@ -170,7 +233,10 @@ function getHostKeyPolicy(): HostKeyPolicy {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
   if (fingerprintText !== '')
-    return { kind: 'fingerprints', fingerprints: parseFingerprints(fingerprintText) };
+    return {
+      kind: 'fingerprints',
+      fingerprints: parseFingerprints(Input.HostFingerprint, fingerprintText),
+    };
   if (knownHosts.length > 0) {
     const bad = knownHosts.findIndex((line) => line.split(/\s+/).length < 3);
     if (bad >= 0)
@@ -188,14 +254,14 @@ function getHostKeyPolicy(): HostKeyPolicy {
 }
 
 /** SHA256:… fingerprints, also picked out of pasted `ssh-keygen -lf` lines. */
-function parseFingerprints(text: string): string[] {
+function parseFingerprints(input: Input, text: string): string[] {
   const tokens = text
     .split(/[\s,]+/)
     .filter((token) => token.startsWith('SHA256:') || token.startsWith('MD5:'));
   const bad = tokens.find((token) => !FINGERPRINT.test(token));
   if (tokens.length === 0 || bad !== undefined) {
     throw InputError.of(
-      Input.HostFingerprint,
+      input,
       `${bad === undefined ? 'holds no SHA256 fingerprint' : `${quoteValue(bad)} is not a SHA256 fingerprint`}: expected 'SHA256:' and 43 base64 characters, as 'ssh-keygen -lf' prints.`,
     );
   }

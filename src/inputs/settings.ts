@@ -71,9 +71,8 @@ export type HostKeyPolicy =
   /** Not checked, by explicit request (insecure-ignore-host-key). */
   | { readonly kind: 'insecure' };
 
-/** How to reach and log in to the servers. */
-export interface SshSettings {
-  readonly targets: readonly Target[];
+/** How to log in to one SSH server. */
+export interface Login {
   readonly username: string;
   /** The SSH private key (a secret) and its passphrase, or a password. */
   readonly privateKey?: string;
@@ -81,6 +80,18 @@ export interface SshSettings {
   readonly password?: string;
   readonly hostKey: HostKeyPolicy;
   readonly connectTimeoutSeconds: number;
+}
+
+/** How to reach and log in to the servers. */
+export interface SshSettings extends Login {
+  readonly targets: readonly Target[];
+  /** A jump host (bastion) that every connection is tunnelled through. */
+  readonly proxy?: ProxySettings;
+}
+
+/** The jump host: where it is and how to log in to it, its host key verified too. */
+export interface ProxySettings extends Login {
+  readonly target: Target;
 }
 
 /** What to change on each server. Every string here passed the remote allow-lists. */

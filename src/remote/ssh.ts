@@ -1,5 +1,6 @@
 import { Client, type ConnectConfig } from 'ssh2';
-import type { SshSettings, Target } from '../inputs/settings.js';
+import type { Duplex } from 'node:stream';
+import type { Login, SshSettings, Target } from '../inputs/settings.js';
 import { fingerprintOf, hostKeyAccepted } from './host-key.js';
 
 /** What one remote command returned. */
@@ -42,6 +43,8 @@ export class SshSession {
   private constructor(
     private readonly client: Client,
     readonly target: Target,
+    /** The jump host's connection, closed with this one. */
+    private readonly bastion?: Client,
   ) {}
 
   /** Connects, verifying the host key; retries refused or reset connections a few times. */
@@ -52,7 +55,15 @@ export class SshSession {
   ): Promise<SshSession> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return new SshSession(await connect(target, ssh), target);
+        if (ssh.proxy === undefined) return new SshSession(await connect(target, ssh), target);
+        const bastion = await connect(ssh.proxy.target, ssh.proxy, undefined, 'the jump host ');
+        try {
+          const tunnel = await forwardOut(bastion, ssh.proxy.target, target);
+          return new SshSession(await connect(target, ssh, tunnel), target, bastion);
+        } catch (error) {
+          bastion.end();
+          throw error;
+        }
       } catch (error) {
         const delay = RETRY_DELAYS_MS[attempt];
         if (!(error instanceof SshError) || !error.retryable || delay === undefined) throw error;
@@ -97,6 +108,7 @@ export class SshSession {
 
   close(): void {
     this.client.end();
+    this.bastion?.end();
   }
 
   /** Resolves when the connection is gone (for tests and clean shutdown). */
@@ -105,11 +117,34 @@ export class SshSession {
   }
 }
 
-function connect(target: Target, ssh: SshSettings): Promise<Client> {
+/**
+ * Opens a tunnel from the jump host to the target's SSH port (ssh2's
+ * forwardOut, like `ssh -J`): the target's own handshake and host key check
+ * then run through it, end to end.
+ */
+function forwardOut(bastion: Client, via: Target, target: Target): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    bastion.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
+      if (error) {
+        const refused = /refused/i.test(error.message);
+        reject(
+          new SshError(
+            `the jump host ${via.host}:${via.port} could not reach ${target.host}:${target.port} (${error.message})`,
+            refused,
+          ),
+        );
+        return;
+      }
+      resolve(stream);
+    });
+  });
+}
+
+function connect(target: Target, ssh: Login, sock?: Duplex, role = ''): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let hostKeyRefused: string | undefined;
-    const where = `${target.host}:${target.port}`;
+    const where = `${role}${target.host}:${target.port}`;
     // ssh2 may emit several errors for one failure (a timeout, then the lost connection):
     // the first settles the attempt, and the listener stays so that none goes unhandled.
     let settled = false;
@@ -126,6 +161,7 @@ function connect(target: Target, ssh: SshSettings): Promise<Client> {
     client.connect({
       host: target.host,
       port: target.port,
+      ...(sock === undefined ? {} : { sock }),
       username: ssh.username,
       ...(ssh.privateKey === undefined ? {} : { privateKey: ssh.privateKey }),
       ...(ssh.passphrase === undefined ? {} : { passphrase: ssh.passphrase }),
@@ -149,7 +185,7 @@ function describeConnectError(
   error: Error & { code?: string; level?: string },
   where: string,
   hostKeyRefused: string | undefined,
-  ssh: SshSettings,
+  ssh: Login,
 ): SshError {
   if (hostKeyRefused !== undefined) {
     const expected =

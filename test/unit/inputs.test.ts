@@ -319,13 +319,13 @@ describe('deploy settings', () => {
   it('asks for the SSH key passphrase, refuses a wrong one, and quotes neither key nor passphrase', () => {
     setInputs(deployInputs({ [Input.SshKey]: encryptedSshKey }));
     expect(settingsError()).toContain(
-      "Input 'ssh-key-passphrase': is required: the SSH key is encrypted.",
+      "Input 'ssh-key-passphrase': is required: the key in 'ssh-key' is encrypted.",
     );
     setInputs(
       deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'wrong-pass' }),
     );
     const text = settingsError();
-    expect(text).toContain("Input 'ssh-key-passphrase': does not decrypt the SSH key.");
+    expect(text).toContain("Input 'ssh-key-passphrase': does not decrypt the key in 'ssh-key'.");
     expect(text).not.toContain('wrong-pass');
     setInputs(
       deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'ssh-pass' }),
