@@ -43,16 +43,6 @@ function fingerprint(pair: Issued): string {
   return new X509Certificate(pair.certPem).fingerprint256;
 }
 
-/** What a server's TLS state is: the files, their modes and the firewall. */
-function snapshot(host: TestHost): string {
-  const files = host.run([
-    'sh',
-    '-c',
-    'cd /ssl && find . -type f | sort | xargs -r sha256sum; find . -exec stat -c "%n %a %U" {} + | sort',
-  ]);
-  return `${files}\n${host.ruleset()}`;
-}
-
 /** The action's own output, without the mask commands that carry the secrets to the runner. */
 function visibleLog(run: ActionRun): string {
   return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]
@@ -132,13 +122,13 @@ describe('deploy to an nftables host (policy drop)', () => {
   });
 
   it('leaves the pair, the app and the firewall alone on a rerun (changed=false), and still probes', () => {
-    const before = snapshot(host);
+    const before = host.snapshot();
     const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(first) });
     expect(run.status).toBe(0);
     expect(run.outputs.changed).toBe('false');
     expect(run.outputs['served-fingerprint']).toBe(fingerprint(first));
     expect(countPortRules(host)).toBe(1);
-    expect(snapshot(host)).toBe(before);
+    expect(host.snapshot()).toBe(before);
     expect(run.stdout).toContain('nothing to write, no restart');
   });
 
@@ -193,7 +183,7 @@ describe('roll back', () => {
   });
 
   it('restores the pair when the restart fails', () => {
-    const before = snapshot(host);
+    const before = host.snapshot();
     const run = host.runAction({
       ...host.connectionInputs(),
       ...certificateInputs(leaf()),
@@ -208,7 +198,8 @@ describe('roll back', () => {
     expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
     // The pair and modes are as before; only a backup and the opened port were added.
     expect(
-      snapshot(host)
+      host
+        .snapshot()
         .split('\n')
         .filter((line) => /\.\/cert\./.test(line)),
     ).toEqual(before.split('\n').filter((line) => /\.\/cert\./.test(line)));
@@ -267,7 +258,7 @@ describe('refusals before any change', () => {
   });
 
   it('refuses a wrong host key', () => {
-    const before = snapshot(host);
+    const before = host.snapshot();
     const run = host.runAction({
       ...host.connectionInputs(),
       ...certificateInputs(leaf()),
@@ -277,11 +268,11 @@ describe('refusals before any change', () => {
     expect(run.error).toContain(
       `the host key of 127.0.0.1:22 is ${host.hostFingerprint}, which does not match host-fingerprint`,
     );
-    expect(snapshot(host)).toBe(before);
+    expect(host.snapshot()).toBe(before);
   });
 
   it('refuses to connect without a pinned host key, and says how to get one', () => {
-    const before = snapshot(host);
+    const before = host.snapshot();
     const inputs = { ...host.connectionInputs(), ...certificateInputs(leaf()) };
     delete inputs['host-fingerprint'];
     const run = host.runAction(inputs);
@@ -289,7 +280,7 @@ describe('refusals before any change', () => {
     expect(run.error).toContain("Input 'host-fingerprint': is required (or 'known-hosts')");
     expect(run.error).toContain('ssh-keyscan -p PORT HOST | ssh-keygen -lf -');
     expect(run.stdout).not.toContain(': connect');
-    expect(snapshot(host)).toBe(before);
+    expect(host.snapshot()).toBe(before);
   });
 
   it('accepts the host key from known_hosts lines', () => {
@@ -310,12 +301,12 @@ describe('refusals before any change', () => {
   });
 
   it('stops with a clear error when sudo asks for a password', () => {
-    const before = snapshot(host);
+    const before = host.snapshot();
     const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(leaf()) });
     expect(run.status).toBe(1);
     expect(run.error).toContain("sudo asks user 'deploy' for a password");
     expect(run.error).toContain('Nothing was changed.');
-    expect(snapshot(host)).toBe(before);
+    expect(host.snapshot()).toBe(before);
   });
 });
 

@@ -47,14 +47,6 @@ function fleetInputs(pair: Issued, extra: Record<string, string> = {}): Record<s
   };
 }
 
-function snapshot(host: TestHost): string {
-  return host.run([
-    'sh',
-    '-c',
-    'cd /ssl && find . -type f | sort | xargs -r sha256sum; find . -exec stat -c "%n %a %U" {} + | sort',
-  ]);
-}
-
 const fingerprint = (pair: Issued): string => new X509Certificate(pair.certPem).fingerprint256;
 
 interface HostEntry {
@@ -68,7 +60,7 @@ interface HostEntry {
 
 describe('a fleet of hosts', () => {
   it('dry run: reports what would change on each host and changes nothing', () => {
-    const before = hosts.map(snapshot);
+    const before = hosts.map((host) => host.snapshot());
     const run = hosts[0]?.runAction(
       fleetInputs(pki.leaf('app.test', root, { sans: SANS }), { 'dry-run': 'true' }),
     );
@@ -85,7 +77,7 @@ describe('a fleet of hosts', () => {
       ]);
     }
     expect(run?.summary).toContain('Dry run: nothing was changed');
-    expect(hosts.map(snapshot)).toEqual(before);
+    expect(hosts.map((host) => host.snapshot())).toEqual(before);
   });
 
   it('deploys to three hosts while a fourth is unreachable: fails, names it, and the three serve the new pair', () => {

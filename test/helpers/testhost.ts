@@ -132,6 +132,19 @@ export class TestHost {
     return pem === undefined ? '' : new X509Certificate(pem).fingerprint256;
   }
 
+  /**
+   * What a deploy may change, as text to compare before and after: every
+   * file under /ssl with its SHA-256, mode and owner, and the firewall.
+   */
+  snapshot(): string {
+    const files = this.run([
+      'sh',
+      '-c',
+      'cd /ssl && find . -type f | sort | xargs -r sha256sum; find . -exec stat -c "%n %a %U" {} + | sort',
+    ]);
+    return `${files}\n${this.ruleset()}`;
+  }
+
   /** The firewall's ruleset as text (nft shows iptables-nft rules too). */
   ruleset(): string {
     return this.run(['nft', 'list', 'ruleset']);
