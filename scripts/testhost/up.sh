@@ -141,6 +141,9 @@ inside mount -t tmpfs -o mode=0755,size=16m fsd-ssl /ssl
 for file in passwd group shadow; do inside mount --bind "$dir/$file" "/etc/$file"; done
 inside mount --bind "$dir/sudoers.d" /etc/sudoers.d
 inside mount --bind "$dir/supervisor" /etc/supervisor
+# Test names resolve to this host inside it, and nowhere else.
+{ cat /etc/hosts; echo "$address app.test flask.demo.test"; } >"$dir/hosts"
+inside mount --bind "$dir/hosts" /etc/hosts
 if [ -f "$dir/initial.pem" ]; then
   inside install -m 0644 "$dir/initial.pem" /ssl/cert.pem
   inside install -m 0600 "$dir/initial.key" /ssl/cert.key

@@ -146,6 +146,21 @@ describe('a fleet of hosts', () => {
     );
   });
 
+  it('check mode without host probes each domain through its DNS', () => {
+    const run = hosts[0]?.runAction(
+      { mode: 'check', domains: 'app.test', 'ca-bundle': root.certPem, 'probe-timeout': '5' },
+      { resolveNames: true },
+    );
+    expect(run?.error).toBeUndefined();
+    const reports = JSON.parse(run?.outputs.result ?? '[]') as {
+      address: string;
+      fingerprint: string;
+    }[];
+    expect(reports).toEqual([
+      expect.objectContaining({ address: 'app.test', fingerprint: fingerprint(current) }),
+    ]);
+  });
+
   it('check mode fails on a chain that does not verify', () => {
     const run = hosts[0]?.runAction({
       mode: 'check',

@@ -171,11 +171,20 @@ export class TestHost {
     };
   }
 
-  /** Runs dist/index.js as the runner would, inside this host's network namespace. */
-  runAction(inputs: Record<string, string>, options: RunOptions = {}): ActionRun {
+  /**
+   * Runs dist/index.js as the runner would, inside this host's network
+   * namespace; with `resolveNames`, in its mount namespace too, where its
+   * /etc/hosts makes the test names resolve to it (the runner's folder is on
+   * the shared root file system, so it is there as well).
+   */
+  runAction(
+    inputs: Record<string, string>,
+    options: RunOptions & { resolveNames?: boolean } = {},
+  ): ActionRun {
+    const namespaces = options.resolveNames === true ? ['-n', '-m'] : ['-n'];
     return runAction(inputs, {
       ...options,
-      prefix: ['nsenter', '-t', String(this.pid), '-n', '--'],
+      prefix: ['nsenter', '-t', String(this.pid), ...namespaces, '--'],
     });
   }
 
