@@ -86053,10 +86053,10 @@ restart_app() {
       timeout "$restart_timeout" systemctl restart -- "$service" &&
         systemctl is-active --quiet -- "$service" ;;
     supervisor)
-      out=$(timeout "$restart_timeout" supervisorctl restart "$service" 2>&1)
-      code=$?
-      echo "$out" | grep -q "ERROR" && code=1
-      return "$code" ;;
+      # Its exit status and "ERROR (not running)" for a program that was down say
+      # nothing about the start: the program state after the restart does.
+      timeout "$restart_timeout" supervisorctl restart "$service" >/dev/null 2>&1
+      supervisorctl status "$service" 2>/dev/null | grep -q " RUNNING " ;;
     command)
       timeout "$restart_timeout" sh -c "$restart_command" </dev/null >/dev/null 2>&1 ;;
     *) return 0 ;;
