@@ -91820,7 +91820,7 @@ import { tmpdir } from "node:os";
 import { join, resolve as resolve2 } from "node:path";
 
 // action.yml
-var action_default = "name: Flask SSL Deploy\ndescription: >-\n  Validate an SSL certificate and key, install them on Linux servers that run a Flask app over SSH,\n  open the HTTPS port, restart the app, and prove that the server serves the new certificate.\nauthor: flask-ssl-deploy\nbranding:\n  icon: lock\n  color: green\n\ninputs:\n  mode:\n    description: >-\n      What to do. `deploy` validates, installs, restarts and probes, rolling back on failure.\n      `check` only probes what the hosts serve. `validate` only checks the certificate and key, offline.\n    required: false\n    default: deploy\n  certificate:\n    description: >-\n      The server certificate as PEM text (leaf first, intermediates may follow) or the path of a\n      PEM file relative to the workspace.\n    required: false\n  private-key:\n    description: >-\n      The certificate's private key as PEM text (PKCS#8, PKCS#1 or SEC1; may be encrypted) or the\n      path of a PEM file in the workspace. Pass it from a secret.\n    required: false\n  private-key-passphrase:\n    description: Passphrase of an encrypted private key. Pass it from a secret.\n    required: false\n  pfx:\n    description: >-\n      A PKCS#12 bundle (.pfx/.p12) as base64 (`base64 -w0 site.pfx`, from a secret), or the path of a\n      .pfx/.p12 file in the workspace: the alternative to `certificate` + `private-key`. RSA and EC\n      bundles, OpenSSL 3's default and `-legacy` encodings.\n    required: false\n  pfx-password:\n    description: The export password of `pfx`. Pass it from a secret.\n    required: false\n  chain:\n    description: >-\n      Intermediate certificates (PEM text or a path), when `certificate` holds the leaf only.\n    required: false\n  domains:\n    description: >-\n      The names the certificate must cover, one per line or separated by commas. IP addresses are\n      matched against IP SANs only. A wildcard SAN covers exactly one label.\n    required: false\n  ca-bundle:\n    description: >-\n      Extra trust anchors (PEM text or a path) for private CAs. Public CAs are trusted through\n      Node's root store.\n    required: false\n  min-days-remaining:\n    description: Refuse a certificate with fewer whole days than this before it expires.\n    required: false\n    default: '7'\n  host:\n    description: >-\n      The server(s) to deploy to: SSH host names or addresses, one per line or comma-separated, each\n      optionally `host:port`. In mode `check`, the servers to probe; without it, each domain is\n      probed through its DNS.\n    required: false\n  port:\n    description: The server's SSH port.\n    required: false\n    default: '22'\n  username:\n    description: The SSH user. If it is not root, remote commands run through `sudo -n`.\n    required: false\n  ssh-key:\n    description: The SSH private key (OpenSSH or PEM format). Pass it from a secret.\n    required: false\n  ssh-key-passphrase:\n    description: Passphrase of an encrypted SSH key. Pass it from a secret.\n    required: false\n  password:\n    description: SSH password, as an alternative to `ssh-key`. Pass it from a secret.\n    required: false\n  host-fingerprint:\n    description: >-\n      The server's SSH host key fingerprint(s), `SHA256:\u2026` as `ssh-keygen -lf` prints them; get\n      them with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -`. One of this or `known-hosts` is required.\n    required: false\n  known-hosts:\n    description: known_hosts lines for the server, as an alternative to `host-fingerprint`.\n    required: false\n  insecure-ignore-host-key:\n    description: >-\n      Skip host key verification. Anyone on the network path can then read the private key;\n      use only for throwaway hosts.\n    required: false\n    default: 'false'\n  proxy-host:\n    description: >-\n      A jump host (bastion) to tunnel every SSH connection through, like `ssh -J`; `host` or\n      `host:port`.\n    required: false\n  proxy-port:\n    description: The jump host's SSH port.\n    required: false\n    default: '22'\n  proxy-username:\n    description: The user on the jump host; defaults to `username`.\n    required: false\n  proxy-ssh-key:\n    description: The SSH key for the jump host, from a secret; defaults to `ssh-key`.\n    required: false\n  proxy-host-fingerprint:\n    description: >-\n      The jump host's SSH host key fingerprint(s), `SHA256:\u2026`; required with `proxy-host`.\n    required: false\n  remote-dir:\n    description: Folder on the server that holds the certificate and key.\n    required: false\n    default: /ssl\n  cert-name:\n    description: File name of the certificate (full chain) inside `remote-dir`.\n    required: false\n    default: cert.pem\n  key-name:\n    description: File name of the private key inside `remote-dir`.\n    required: false\n    default: cert.key\n  owner:\n    description: >-\n      `user[:group]` that owns the installed files, such as the app's unprivileged user. The key is\n      then 0640 instead of 0600.\n    required: false\n  service:\n    description: The name of the Flask app's service (systemd unit or supervisor program).\n    required: false\n  service-manager:\n    description: 'How to restart the service: `auto`, `systemd`, `supervisor` or `none`.'\n    required: false\n    default: auto\n  restart-command:\n    description: A command that restarts the app, run on the server instead of the service manager.\n    required: false\n  firewall:\n    description: >-\n      Which firewall to open the HTTPS port in: `auto` (detects firewalld, ufw, nftables, iptables in\n      that order), `firewalld`, `ufw`, `nftables`, `iptables` or `none`.\n    required: false\n    default: auto\n  https-port:\n    description: The port the Flask app serves HTTPS on.\n    required: false\n    default: '443'\n  probe:\n    description: After the restart, connect over HTTPS and check that the new certificate is served.\n    required: false\n    default: 'true'\n  probe-address:\n    description: The address to probe; defaults to `host`. Each domain is sent as SNI and Host.\n    required: false\n  probe-timeout:\n    description: Seconds to keep probing until the new certificate is served.\n    required: false\n    default: '60'\n  connect-timeout:\n    description: Seconds to wait for the SSH connection and handshake before giving up on a host.\n    required: false\n    default: '20'\n  restart-timeout:\n    description: Seconds to wait for the restarted app to listen on `https-port`.\n    required: false\n    default: '60'\n  dry-run:\n    description: >-\n      With mode `deploy`: connect and run the preflight, report what would change (files, backup,\n      firewall rule, restart), and change nothing.\n    required: false\n    default: 'false'\n  max-parallel:\n    description: How many hosts are deployed or checked at once.\n    required: false\n    default: '8'\n\noutputs:\n  fingerprint:\n    description: SHA-256 fingerprint of the leaf certificate, colon-separated hex.\n  serial:\n    description: Serial number of the leaf certificate, hex.\n  not-after:\n    description: When the leaf certificate expires, ISO 8601.\n  days-remaining:\n    description: Whole days until the leaf certificate expires.\n  domains:\n    description: The leaf certificate's DNS and IP subjectAltNames, comma-separated.\n  changed:\n    description: Whether any server got new files (`false` when they already held this pair).\n  served-fingerprint:\n    description: SHA-256 fingerprint of the certificate the server serves after the deploy.\n  tls-version:\n    description: The TLS version the server negotiated with the probe.\n  firewall:\n    description: The firewall backend that the HTTPS port was opened in.\n  backup-dir:\n    description: The folder on the server that holds the previous certificate and key.\n  rolled-back:\n    description: Whether a failed deploy restored the previous certificate and key.\n  legacy-tls:\n    description: >-\n      `refused` when the server refuses TLS 1.0 and 1.1, `accepted` when it still speaks them (a\n      warning, not a failure).\n  http-redirect:\n    description: >-\n      What http:// on port 80 does: `redirects` to https, `no-redirect` (a warning), or `closed`.\n  needs-renewal:\n    description: >-\n      Mode `check`: `true` when a served certificate expires within `min-days-remaining` days, does\n      not verify or does not cover its domain, so a scheduled workflow can deploy only when needed.\n  result:\n    description: >-\n      JSON array with one object per host (deploy: host, changed, fingerprint, served-fingerprint,\n      firewall, rolled-back, error, duration) or per host and domain (check).\n\nruns:\n  using: node24\n  main: dist/index.js\n";
+var action_default = "name: Flask SSL Deploy\ndescription: >-\n  Validate an SSL certificate and key, install them on Linux servers that run a Flask app over SSH,\n  open the HTTPS port, restart the app, and prove that the server serves the new certificate.\nauthor: flask-ssl-deploy\nbranding:\n  icon: lock\n  color: green\n\ninputs:\n  mode:\n    description: >-\n      What to do. `deploy` validates, installs, restarts and probes, rolling back on failure.\n      `check` only probes what the hosts serve. `validate` only checks the certificate and key, offline.\n    required: false\n    default: deploy\n  certificate:\n    description: >-\n      The server certificate as PEM text (leaf first, intermediates may follow) or the path of a\n      PEM file relative to the workspace.\n    required: false\n  private-key:\n    description: >-\n      The certificate's private key as PEM text (PKCS#8, PKCS#1 or SEC1; may be encrypted) or the\n      path of a PEM file in the workspace. Pass it from a secret.\n    required: false\n  private-key-passphrase:\n    description: Passphrase of an encrypted private key. Pass it from a secret.\n    required: false\n  pfx:\n    description: >-\n      A PKCS#12 bundle (.pfx/.p12) as base64 (`base64 -w0 site.pfx`, from a secret), or the path of a\n      .pfx/.p12 file in the workspace: the alternative to `certificate` + `private-key`. RSA and EC\n      bundles, OpenSSL 3's default and `-legacy` encodings.\n    required: false\n  pfx-password:\n    description: The export password of `pfx`. Pass it from a secret.\n    required: false\n  chain:\n    description: >-\n      Intermediate certificates (PEM text or a path), when `certificate` holds the leaf only.\n    required: false\n  domains:\n    description: >-\n      The names the certificate must cover, one per line or separated by commas. IP addresses are\n      matched against IP SANs only. A wildcard SAN covers exactly one label.\n    required: false\n  ca-bundle:\n    description: >-\n      Extra trust anchors (PEM text or a path) for private CAs. Public CAs are trusted through\n      Node's root store.\n    required: false\n  min-days-remaining:\n    description: Refuse a certificate with fewer whole days than this before it expires.\n    required: false\n    default: '7'\n  host:\n    description: >-\n      The server(s) to deploy to: SSH host names or addresses, one per line or comma-separated, each\n      optionally `host:port`. In mode `check`, the servers to probe; without it, each domain is\n      probed through its DNS.\n    required: false\n  port:\n    description: The server's SSH port.\n    required: false\n    default: '22'\n  username:\n    description: The SSH user. If it is not root, remote commands run through `sudo -n`.\n    required: false\n  ssh-key:\n    description: The SSH private key (OpenSSH or PEM format). Pass it from a secret.\n    required: false\n  ssh-key-passphrase:\n    description: Passphrase of an encrypted SSH key. Pass it from a secret.\n    required: false\n  password:\n    description: SSH password, as an alternative to `ssh-key`. Pass it from a secret.\n    required: false\n  host-fingerprint:\n    description: >-\n      The server's SSH host key fingerprint(s), `SHA256:\u2026` as `ssh-keygen -lf` prints them; get\n      them with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -`. One of this or `known-hosts` is required.\n    required: false\n  known-hosts:\n    description: known_hosts lines for the server, as an alternative to `host-fingerprint`.\n    required: false\n  insecure-ignore-host-key:\n    description: >-\n      Skip host key verification. Anyone on the network path can then read the private key;\n      use only for throwaway hosts.\n    required: false\n    default: 'false'\n  proxy-host:\n    description: >-\n      A jump host (bastion) to tunnel every SSH connection through, like `ssh -J`; `host` or\n      `host:port`.\n    required: false\n  proxy-port:\n    description: The jump host's SSH port.\n    required: false\n    default: '22'\n  proxy-username:\n    description: The user on the jump host; defaults to `username`.\n    required: false\n  proxy-ssh-key:\n    description: The SSH key for the jump host, from a secret; defaults to `ssh-key`.\n    required: false\n  proxy-host-fingerprint:\n    description: >-\n      The jump host's SSH host key fingerprint(s), `SHA256:\u2026`; required with `proxy-host`.\n    required: false\n  remote-dir:\n    description: Folder on the server that holds the certificate and key.\n    required: false\n    default: /ssl\n  cert-name:\n    description: File name of the certificate (full chain) inside `remote-dir`.\n    required: false\n    default: cert.pem\n  key-name:\n    description: File name of the private key inside `remote-dir`.\n    required: false\n    default: cert.key\n  owner:\n    description: >-\n      `user[:group]` that owns the installed files, such as the app's unprivileged user. The key is\n      then 0640 instead of 0600.\n    required: false\n  service:\n    description: The name of the Flask app's service (systemd unit or supervisor program).\n    required: false\n  service-manager:\n    description: 'How to restart the service: `auto`, `systemd`, `supervisor` or `none`.'\n    required: false\n    default: auto\n  restart-command:\n    description: A command that restarts the app, run on the server instead of the service manager.\n    required: false\n  firewall:\n    description: >-\n      Which firewall to open the HTTPS port in: `auto` (detects firewalld, ufw, nftables, iptables in\n      that order), `firewalld`, `ufw`, `nftables`, `iptables` or `none`.\n    required: false\n    default: auto\n  https-port:\n    description: The port the Flask app serves HTTPS on.\n    required: false\n    default: '443'\n  probe:\n    description: After the restart, connect over HTTPS and check that the new certificate is served.\n    required: false\n    default: 'true'\n  probe-address:\n    description: The address to probe; defaults to `host`. Each domain is sent as SNI and Host.\n    required: false\n  probe-timeout:\n    description: Seconds to keep probing until the new certificate is served.\n    required: false\n    default: '60'\n  connect-timeout:\n    description: Seconds to wait for the SSH connection and handshake before giving up on a host.\n    required: false\n    default: '20'\n  restart-timeout:\n    description: Seconds to wait for the restarted app to listen on `https-port`.\n    required: false\n    default: '60'\n  lock-timeout:\n    description: >-\n      Seconds to wait for another deploy to the same server (it holds a lock in `remote-dir`)\n      before failing.\n    required: false\n    default: '120'\n  dry-run:\n    description: >-\n      With mode `deploy`: connect and run the preflight, report what would change (files, backup,\n      firewall rule, restart), and change nothing.\n    required: false\n    default: 'false'\n  max-parallel:\n    description: How many hosts are deployed or checked at once.\n    required: false\n    default: '8'\n\noutputs:\n  fingerprint:\n    description: SHA-256 fingerprint of the leaf certificate, colon-separated hex.\n  serial:\n    description: Serial number of the leaf certificate, hex.\n  not-after:\n    description: When the leaf certificate expires, ISO 8601.\n  days-remaining:\n    description: Whole days until the leaf certificate expires.\n  domains:\n    description: The leaf certificate's DNS and IP subjectAltNames, comma-separated.\n  changed:\n    description: Whether any server got new files (`false` when they already held this pair).\n  served-fingerprint:\n    description: SHA-256 fingerprint of the certificate the server serves after the deploy.\n  tls-version:\n    description: The TLS version the server negotiated with the probe.\n  firewall:\n    description: The firewall backend that the HTTPS port was opened in.\n  backup-dir:\n    description: The folder on the server that holds the previous certificate and key.\n  rolled-back:\n    description: Whether a failed deploy restored the previous certificate and key.\n  legacy-tls:\n    description: >-\n      `refused` when the server refuses TLS 1.0 and 1.1, `accepted` when it still speaks them (a\n      warning, not a failure).\n  http-redirect:\n    description: >-\n      What http:// on port 80 does: `redirects` to https, `no-redirect` (a warning), or `closed`.\n  needs-renewal:\n    description: >-\n      Mode `check`: `true` when a served certificate expires within `min-days-remaining` days, does\n      not verify or does not cover its domain, so a scheduled workflow can deploy only when needed.\n  result:\n    description: >-\n      JSON array with one object per host (deploy: host, changed, fingerprint, served-fingerprint,\n      firewall, rolled-back, error, duration) or per host and domain (check).\n\nruns:\n  using: node24\n  main: dist/index.js\n";
 
 // src/constants.ts
 var SECRET_INPUTS = [
@@ -93390,12 +93390,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 restart_app() {
   case "$restart_mode" in
     systemd)
-      timeout "$restart_timeout" systemctl restart -- "$service" &&
-        systemctl is-active --quiet -- "$service" ;;
+      timeout "$restart_timeout" systemctl restart -- "$service" || return
+      systemctl is-active --quiet -- "$service" ;;
     supervisor)
       # Its exit status and "ERROR (not running)" for a program that was down say
       # nothing about the start: the program state after the restart does.
       timeout "$restart_timeout" supervisorctl restart "$service" >/dev/null 2>&1
+      [ $? -eq 124 ] && return 124
       supervisorctl status "$service" 2>/dev/null | grep -q " RUNNING " ;;
     command)
       timeout "$restart_timeout" sh -c "$restart_command" </dev/null >/dev/null 2>&1 ;;
@@ -93423,10 +93424,13 @@ log_tail() {
   echo "== end"
 }
 
-# restart=ok, or restart=failed|not-listening and the log; returns 1 on failure.
+# restart=ok, or restart=failed|timeout|not-listening and the log; returns 1 on failure.
 restart_and_wait() {
   [ "$restart_mode" = none ] && { echo "restart=skipped"; return 0; }
-  if ! restart_app; then echo "restart=failed"; log_tail; return 1; fi
+  restart_app
+  code=$?
+  if [ "$code" -eq 124 ]; then echo "restart=timeout"; log_tail; return 1; fi
+  if [ "$code" -ne 0 ]; then echo "restart=failed"; log_tail; return 1; fi
   if ! wait_listening; then echo "restart=not-listening"; log_tail; return 1; fi
   echo "restart=ok"
 }
@@ -93464,55 +93468,28 @@ restart_command=$7; restart_timeout=$8; lock_timeout=$9; shift 9
 stamp=$1
 ` + SERVICE_FUNCTIONS + String.raw`
 now_ms() { date +%s%3N; }
-fail() { echo "error=$1"; exit 1; }
+# error=STEP, and error-detail= the first line of what the failing command said.
+fail() {
+  echo "error=$1"
+  [ $# -lt 2 ] || echo "error-detail=$2" | head -n 1
+  exit 1
+}
 
 umask 022
 if [ ! -d "$dir" ]; then
-  mkdir -p "$dir" || fail mkdir
+  msg=$(mkdir -p "$dir" 2>&1) || fail mkdir "$msg"
   chmod 0755 "$dir" || fail mkdir
 fi
 umask 077
 if have flock; then
-  exec 9>>"$dir/.fsd.lock" || fail lock
+  # Tried in a subshell first: a failed redirection on exec would end this shell unannounced.
+  msg=$( (: >>"$dir/.fsd.lock") 2>&1) || fail lock "$msg"
+  exec 9>>"$dir/.fsd.lock"
   flock -w "$lock_timeout" 9 || fail lock-timeout
 fi
 
+# The port first: if the firewall refuses, nothing has been replaced yet.
 t0=$(now_ms)
-if [ "$write" = 1 ]; then
-  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
-  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
-  head -c "$cert_bytes" >"$new_cert" || fail write
-  head -c "$key_bytes" >"$new_key" || fail write
-  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
-  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
-  key_mode=0600
-  if [ -n "$owner" ]; then
-    chown "$owner" "$new_cert" "$new_key" || fail chown
-    key_mode=0640
-  fi
-  chmod 0644 "$new_cert" || fail chmod
-  chmod "$key_mode" "$new_key" || fail chmod
-  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
-    backup="$dir/.backup/$stamp"
-    mkdir -p "$backup" || fail backup
-    for file in "$cert" "$key"; do
-      if [ -f "$dir/$file" ]; then cp -p "$dir/$file" "$backup/$file" || fail backup; fi
-    done
-    echo "backup=$backup"
-    # Keep the newest few backups; stamps sort by time.
-    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
-      while read -r old; do rm -rf -- "$old"; done
-  fi
-  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
-  trap "" HUP PIPE
-  sync "$new_cert" "$new_key" 2>/dev/null
-  mv -f "$new_cert" "$dir/$cert" || fail rename
-  mv -f "$new_key" "$dir/$key" || fail rename
-  echo "installed=yes"
-fi
-t1=$(now_ms)
-echo "time-write=$((t1 - t0))"
-
 case "$firewall" in
   firewalld)
     firewall-cmd --query-port="$port/tcp" >/dev/null 2>&1 ||
@@ -93538,8 +93515,45 @@ case "$firewall" in
       else echo "firewall-warning=not-persistent"; fi
     fi ;;
 esac
+t1=$(now_ms)
+echo "time-firewall=$((t1 - t0))"
+
+if [ "$write" = 1 ]; then
+  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
+  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
+  msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
+  msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
+  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
+  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
+  key_mode=0600
+  if [ -n "$owner" ]; then
+    chown "$owner" "$new_cert" "$new_key" || fail chown
+    key_mode=0640
+  fi
+  chmod 0644 "$new_cert" || fail chmod
+  chmod "$key_mode" "$new_key" || fail chmod
+  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
+    backup="$dir/.backup/$stamp"
+    msg=$(mkdir -p "$backup" 2>&1) || fail backup "$msg"
+    for file in "$cert" "$key"; do
+      if [ -f "$dir/$file" ]; then
+        msg=$(cp -p "$dir/$file" "$backup/$file" 2>&1) || fail backup "$msg"
+      fi
+    done
+    echo "backup=$backup"
+    # Keep the newest few backups; stamps sort by time.
+    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
+      while read -r old; do rm -rf -- "$old"; done
+  fi
+  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
+  trap "" HUP PIPE
+  sync "$new_cert" "$new_key" 2>/dev/null
+  mv -f "$new_cert" "$dir/$cert" || fail rename
+  mv -f "$new_key" "$dir/$key" || fail rename
+  echo "installed=yes"
+fi
 t2=$(now_ms)
-echo "time-firewall=$((t2 - t1))"
+echo "time-write=$((t2 - t1))"
 
 restart_and_wait
 code=$?
@@ -93970,8 +93984,23 @@ var HostError = class extends Error {
   }
   rolledBack;
 };
+function installFailure(step, detail, dir) {
+  const said = detail === void 0 || detail === "" ? "" : ` (${detail})`;
+  const messages = {
+    mkdir: `could not create ${dir}${said}.`,
+    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
+    "lock-timeout": `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
+    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
+    "incomplete-upload": `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
+    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
+    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
+    chmod: `could not set the files' modes${said}.`,
+    rename: `could not move the new files into place${said}.`,
+    firewall: `could not open the port in the firewall${said}.`
+  };
+  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
+}
 var PREFLIGHT_TIMEOUT_MS = 3e4;
-var LOCK_TIMEOUT_SECONDS = 120;
 async function deployHost(target, job) {
   const run2 = new HostRun(target, job.settings, job.bundle, job.domains);
   const started = Date.now();
@@ -94093,10 +94122,10 @@ var HostRun = class {
       remote.service ?? "",
       { command: remote.restartCommand ?? "" },
       String(remote.restartTimeoutSeconds),
-      String(LOCK_TIMEOUT_SECONDS),
+      String(remote.lockTimeoutSeconds),
       (/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "")
     ];
-    const timeout = (remote.restartTimeoutSeconds * 2 + LOCK_TIMEOUT_SECONDS + 60) * 1e3;
+    const timeout = (remote.restartTimeoutSeconds * 2 + remote.lockTimeoutSeconds + 60) * 1e3;
     const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : void 0;
     const output = await this.timed(
       "install",
@@ -94115,17 +94144,25 @@ var HostRun = class {
       );
     }
     const error2 = output.values.get("error");
-    if (error2 !== void 0) {
+    if (error2 !== void 0)
       throw new HostError(
-        `the install step failed (${error2}) before the files were replaced; the server keeps its previous pair.`,
+        `${installFailure(error2, output.values.get("error-detail"), remote.dir)} The server keeps its previous pair.`,
+        false
+      );
+    if (this.changed && output.values.get("installed") !== "yes") {
+      throw new HostError(
+        `the install step ended early (exit ${output.code ?? "by signal"}: ${firstLine(output.stderr) || "no message"}).`,
         false
       );
     }
     const restartResult = output.values.get("restart");
-    if (restartResult === "failed" || restartResult === "not-listening") {
-      const why = restartResult === "failed" ? `the restart of the app failed` : `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`;
-      await this.rollBack(restart, `${why}${logTail(output)}`);
-    }
+    const why = {
+      failed: "the restart of the app failed",
+      timeout: `the restart of the app did not finish within ${remote.restartTimeoutSeconds} s (restart-timeout)`,
+      "not-listening": `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`
+    };
+    const failure = restartResult === void 0 ? void 0 : why[restartResult];
+    if (failure !== void 0) await this.rollBack(restart, `${failure}${logTail(output)}`);
   }
   async probe(restart) {
     const probe = this.settings.probe;
@@ -94246,7 +94283,7 @@ var HostRun = class {
         false
       );
     }
-    return output;
+    return { ...output, code: result.code, stderr: result.stderr };
   }
   async timed(phase, work) {
     const started = Date.now();
@@ -94721,13 +94758,14 @@ function getRemoteSettings() {
   const firewall = read(() => getChoice("firewall" /* Firewall */, Object.values(Firewall), "auto" /* Auto */));
   const httpsPort = read(() => getInteger("https-port" /* HttpsPort */, 1, 65535, 443));
   const restartTimeoutSeconds = read(() => getInteger("restart-timeout" /* RestartTimeout */, 1, 3600, 60));
+  const lockTimeoutSeconds = read(() => getInteger("lock-timeout" /* LockTimeout */, 1, 3600, 120));
   if (service === "" && restartCommand === void 0 && serviceManager !== "none" /* None */) {
     problems.push({
       input: "service" /* Service */,
       message: "is required: the systemd unit or supervisor program of the Flask app. Or set 'restart-command', or 'service-manager: none' to skip the restart."
     });
   }
-  if (dir === void 0 || certName === void 0 || keyName === void 0 || owner === void 0 || service === void 0 || serviceManager === void 0 || firewall === void 0 || httpsPort === void 0 || restartTimeoutSeconds === void 0 || problems.length > 0) {
+  if (dir === void 0 || certName === void 0 || keyName === void 0 || owner === void 0 || service === void 0 || serviceManager === void 0 || firewall === void 0 || httpsPort === void 0 || restartTimeoutSeconds === void 0 || lockTimeoutSeconds === void 0 || problems.length > 0) {
     throw new InputError(problems);
   }
   return {
@@ -94740,7 +94778,8 @@ function getRemoteSettings() {
     ...restartCommand === void 0 ? {} : { restartCommand },
     firewall,
     httpsPort,
-    restartTimeoutSeconds
+    restartTimeoutSeconds,
+    lockTimeoutSeconds
   };
 }
 function getRemoteDir() {

@@ -86050,12 +86050,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 restart_app() {
   case "$restart_mode" in
     systemd)
-      timeout "$restart_timeout" systemctl restart -- "$service" &&
-        systemctl is-active --quiet -- "$service" ;;
+      timeout "$restart_timeout" systemctl restart -- "$service" || return
+      systemctl is-active --quiet -- "$service" ;;
     supervisor)
       # Its exit status and "ERROR (not running)" for a program that was down say
       # nothing about the start: the program state after the restart does.
       timeout "$restart_timeout" supervisorctl restart "$service" >/dev/null 2>&1
+      [ $? -eq 124 ] && return 124
       supervisorctl status "$service" 2>/dev/null | grep -q " RUNNING " ;;
     command)
       timeout "$restart_timeout" sh -c "$restart_command" </dev/null >/dev/null 2>&1 ;;
@@ -86083,10 +86084,13 @@ log_tail() {
   echo "== end"
 }
 
-# restart=ok, or restart=failed|not-listening and the log; returns 1 on failure.
+# restart=ok, or restart=failed|timeout|not-listening and the log; returns 1 on failure.
 restart_and_wait() {
   [ "$restart_mode" = none ] && { echo "restart=skipped"; return 0; }
-  if ! restart_app; then echo "restart=failed"; log_tail; return 1; fi
+  restart_app
+  code=$?
+  if [ "$code" -eq 124 ]; then echo "restart=timeout"; log_tail; return 1; fi
+  if [ "$code" -ne 0 ]; then echo "restart=failed"; log_tail; return 1; fi
   if ! wait_listening; then echo "restart=not-listening"; log_tail; return 1; fi
   echo "restart=ok"
 }
@@ -86124,55 +86128,28 @@ restart_command=$7; restart_timeout=$8; lock_timeout=$9; shift 9
 stamp=$1
 ` + SERVICE_FUNCTIONS + String.raw`
 now_ms() { date +%s%3N; }
-fail() { echo "error=$1"; exit 1; }
+# error=STEP, and error-detail= the first line of what the failing command said.
+fail() {
+  echo "error=$1"
+  [ $# -lt 2 ] || echo "error-detail=$2" | head -n 1
+  exit 1
+}
 
 umask 022
 if [ ! -d "$dir" ]; then
-  mkdir -p "$dir" || fail mkdir
+  msg=$(mkdir -p "$dir" 2>&1) || fail mkdir "$msg"
   chmod 0755 "$dir" || fail mkdir
 fi
 umask 077
 if have flock; then
-  exec 9>>"$dir/.fsd.lock" || fail lock
+  # Tried in a subshell first: a failed redirection on exec would end this shell unannounced.
+  msg=$( (: >>"$dir/.fsd.lock") 2>&1) || fail lock "$msg"
+  exec 9>>"$dir/.fsd.lock"
   flock -w "$lock_timeout" 9 || fail lock-timeout
 fi
 
+# The port first: if the firewall refuses, nothing has been replaced yet.
 t0=$(now_ms)
-if [ "$write" = 1 ]; then
-  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
-  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
-  head -c "$cert_bytes" >"$new_cert" || fail write
-  head -c "$key_bytes" >"$new_key" || fail write
-  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
-  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
-  key_mode=0600
-  if [ -n "$owner" ]; then
-    chown "$owner" "$new_cert" "$new_key" || fail chown
-    key_mode=0640
-  fi
-  chmod 0644 "$new_cert" || fail chmod
-  chmod "$key_mode" "$new_key" || fail chmod
-  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
-    backup="$dir/.backup/$stamp"
-    mkdir -p "$backup" || fail backup
-    for file in "$cert" "$key"; do
-      if [ -f "$dir/$file" ]; then cp -p "$dir/$file" "$backup/$file" || fail backup; fi
-    done
-    echo "backup=$backup"
-    # Keep the newest few backups; stamps sort by time.
-    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
-      while read -r old; do rm -rf -- "$old"; done
-  fi
-  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
-  trap "" HUP PIPE
-  sync "$new_cert" "$new_key" 2>/dev/null
-  mv -f "$new_cert" "$dir/$cert" || fail rename
-  mv -f "$new_key" "$dir/$key" || fail rename
-  echo "installed=yes"
-fi
-t1=$(now_ms)
-echo "time-write=$((t1 - t0))"
-
 case "$firewall" in
   firewalld)
     firewall-cmd --query-port="$port/tcp" >/dev/null 2>&1 ||
@@ -86198,8 +86175,45 @@ case "$firewall" in
       else echo "firewall-warning=not-persistent"; fi
     fi ;;
 esac
+t1=$(now_ms)
+echo "time-firewall=$((t1 - t0))"
+
+if [ "$write" = 1 ]; then
+  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
+  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
+  msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
+  msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
+  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
+  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
+  key_mode=0600
+  if [ -n "$owner" ]; then
+    chown "$owner" "$new_cert" "$new_key" || fail chown
+    key_mode=0640
+  fi
+  chmod 0644 "$new_cert" || fail chmod
+  chmod "$key_mode" "$new_key" || fail chmod
+  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
+    backup="$dir/.backup/$stamp"
+    msg=$(mkdir -p "$backup" 2>&1) || fail backup "$msg"
+    for file in "$cert" "$key"; do
+      if [ -f "$dir/$file" ]; then
+        msg=$(cp -p "$dir/$file" "$backup/$file" 2>&1) || fail backup "$msg"
+      fi
+    done
+    echo "backup=$backup"
+    # Keep the newest few backups; stamps sort by time.
+    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
+      while read -r old; do rm -rf -- "$old"; done
+  fi
+  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
+  trap "" HUP PIPE
+  sync "$new_cert" "$new_key" 2>/dev/null
+  mv -f "$new_cert" "$dir/$cert" || fail rename
+  mv -f "$new_key" "$dir/$key" || fail rename
+  echo "installed=yes"
+fi
 t2=$(now_ms)
-echo "time-firewall=$((t2 - t1))"
+echo "time-write=$((t2 - t1))"
 
 restart_and_wait
 code=$?
@@ -86630,8 +86644,23 @@ var HostError = class extends Error {
   }
   rolledBack;
 };
+function installFailure(step, detail, dir) {
+  const said = detail === void 0 || detail === "" ? "" : ` (${detail})`;
+  const messages = {
+    mkdir: `could not create ${dir}${said}.`,
+    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
+    "lock-timeout": `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
+    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
+    "incomplete-upload": `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
+    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
+    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
+    chmod: `could not set the files' modes${said}.`,
+    rename: `could not move the new files into place${said}.`,
+    firewall: `could not open the port in the firewall${said}.`
+  };
+  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
+}
 var PREFLIGHT_TIMEOUT_MS = 3e4;
-var LOCK_TIMEOUT_SECONDS = 120;
 async function deployHost(target, job) {
   const run2 = new HostRun(target, job.settings, job.bundle, job.domains);
   const started = Date.now();
@@ -86753,10 +86782,10 @@ var HostRun = class {
       remote.service ?? "",
       { command: remote.restartCommand ?? "" },
       String(remote.restartTimeoutSeconds),
-      String(LOCK_TIMEOUT_SECONDS),
+      String(remote.lockTimeoutSeconds),
       (/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "")
     ];
-    const timeout = (remote.restartTimeoutSeconds * 2 + LOCK_TIMEOUT_SECONDS + 60) * 1e3;
+    const timeout = (remote.restartTimeoutSeconds * 2 + remote.lockTimeoutSeconds + 60) * 1e3;
     const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : void 0;
     const output = await this.timed(
       "install",
@@ -86775,17 +86804,25 @@ var HostRun = class {
       );
     }
     const error2 = output.values.get("error");
-    if (error2 !== void 0) {
+    if (error2 !== void 0)
       throw new HostError(
-        `the install step failed (${error2}) before the files were replaced; the server keeps its previous pair.`,
+        `${installFailure(error2, output.values.get("error-detail"), remote.dir)} The server keeps its previous pair.`,
+        false
+      );
+    if (this.changed && output.values.get("installed") !== "yes") {
+      throw new HostError(
+        `the install step ended early (exit ${output.code ?? "by signal"}: ${firstLine(output.stderr) || "no message"}).`,
         false
       );
     }
     const restartResult = output.values.get("restart");
-    if (restartResult === "failed" || restartResult === "not-listening") {
-      const why = restartResult === "failed" ? `the restart of the app failed` : `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`;
-      await this.rollBack(restart, `${why}${logTail(output)}`);
-    }
+    const why = {
+      failed: "the restart of the app failed",
+      timeout: `the restart of the app did not finish within ${remote.restartTimeoutSeconds} s (restart-timeout)`,
+      "not-listening": `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`
+    };
+    const failure = restartResult === void 0 ? void 0 : why[restartResult];
+    if (failure !== void 0) await this.rollBack(restart, `${failure}${logTail(output)}`);
   }
   async probe(restart) {
     const probe = this.settings.probe;
@@ -86906,7 +86943,7 @@ var HostRun = class {
         false
       );
     }
-    return output;
+    return { ...output, code: result.code, stderr: result.stderr };
   }
   async timed(phase, work) {
     const started = Date.now();
@@ -87381,13 +87418,14 @@ function getRemoteSettings() {
   const firewall = read(() => getChoice("firewall" /* Firewall */, Object.values(Firewall), "auto" /* Auto */));
   const httpsPort = read(() => getInteger("https-port" /* HttpsPort */, 1, 65535, 443));
   const restartTimeoutSeconds = read(() => getInteger("restart-timeout" /* RestartTimeout */, 1, 3600, 60));
+  const lockTimeoutSeconds = read(() => getInteger("lock-timeout" /* LockTimeout */, 1, 3600, 120));
   if (service === "" && restartCommand === void 0 && serviceManager !== "none" /* None */) {
     problems.push({
       input: "service" /* Service */,
       message: "is required: the systemd unit or supervisor program of the Flask app. Or set 'restart-command', or 'service-manager: none' to skip the restart."
     });
   }
-  if (dir === void 0 || certName === void 0 || keyName === void 0 || owner === void 0 || service === void 0 || serviceManager === void 0 || firewall === void 0 || httpsPort === void 0 || restartTimeoutSeconds === void 0 || problems.length > 0) {
+  if (dir === void 0 || certName === void 0 || keyName === void 0 || owner === void 0 || service === void 0 || serviceManager === void 0 || firewall === void 0 || httpsPort === void 0 || restartTimeoutSeconds === void 0 || lockTimeoutSeconds === void 0 || problems.length > 0) {
     throw new InputError(problems);
   }
   return {
@@ -87400,7 +87438,8 @@ function getRemoteSettings() {
     ...restartCommand === void 0 ? {} : { restartCommand },
     firewall,
     httpsPort,
-    restartTimeoutSeconds
+    restartTimeoutSeconds,
+    lockTimeoutSeconds
   };
 }
 function getRemoteDir() {

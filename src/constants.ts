@@ -37,6 +37,7 @@ export enum Input {
   ProbeTimeout = 'probe-timeout',
   ConnectTimeout = 'connect-timeout',
   RestartTimeout = 'restart-timeout',
+  LockTimeout = 'lock-timeout',
   DryRun = 'dry-run',
   ProxyHost = 'proxy-host',
   ProxyPort = 'proxy-port',

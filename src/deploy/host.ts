@@ -59,6 +59,30 @@ export interface DeployJob {
   readonly domains: readonly string[];
 }
 
+/** A remote script's parsed output, with its exit status and error output. */
+interface ScriptResult extends ScriptOutput {
+  readonly code: number | undefined;
+  readonly stderr: string;
+}
+
+/** What a failed install step means, for the error message. */
+function installFailure(step: string, detail: string | undefined, dir: string): string {
+  const said = detail === undefined || detail === '' ? '' : ` (${detail})`;
+  const messages: Record<string, string> = {
+    mkdir: `could not create ${dir}${said}.`,
+    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
+    'lock-timeout': `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
+    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
+    'incomplete-upload': `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
+    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
+    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
+    chmod: `could not set the files' modes${said}.`,
+    rename: `could not move the new files into place${said}.`,
+    firewall: `could not open the port in the firewall${said}.`,
+  };
+  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
+}
+
 /** How one remote script runs. */
 interface ScriptOptions {
   readonly timeoutMs: number;
@@ -70,8 +94,6 @@ interface ScriptOptions {
 
 /** Preflight answers within this; it only reads. */
 const PREFLIGHT_TIMEOUT_MS = 30_000;
-/** How long the install waits for another deploy's lock on the server. */
-const LOCK_TIMEOUT_SECONDS = 120;
 
 /**
  * Deploys the bundle to one host on one SSH connection: preflight, install
@@ -204,10 +226,10 @@ class HostRun {
       remote.service ?? '',
       { command: remote.restartCommand ?? '' },
       String(remote.restartTimeoutSeconds),
-      String(LOCK_TIMEOUT_SECONDS),
+      String(remote.lockTimeoutSeconds),
       new Date().toISOString().replace(/[-:.]/g, ''),
     ];
-    const timeout = (remote.restartTimeoutSeconds * 2 + LOCK_TIMEOUT_SECONDS + 60) * 1000;
+    const timeout = (remote.restartTimeoutSeconds * 2 + remote.lockTimeoutSeconds + 60) * 1000;
     // The pair travels on the command's standard input, never on a command line or the runner's disk.
     const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : undefined;
     const output = await this.timed('install', () =>
@@ -226,20 +248,26 @@ class HostRun {
       );
     }
     const error = output.values.get('error');
-    if (error !== undefined) {
+    if (error !== undefined)
       throw new HostError(
-        `the install step failed (${error}) before the files were replaced; the server keeps its previous pair.`,
+        `${installFailure(error, output.values.get('error-detail'), remote.dir)} The server keeps its previous pair.`,
+        false,
+      );
+    if (this.changed && output.values.get('installed') !== 'yes') {
+      // The script ended before it said the pair was in place: never take that for success.
+      throw new HostError(
+        `the install step ended early (exit ${output.code ?? 'by signal'}: ${firstLine(output.stderr) || 'no message'}).`,
         false,
       );
     }
     const restartResult = output.values.get('restart');
-    if (restartResult === 'failed' || restartResult === 'not-listening') {
-      const why =
-        restartResult === 'failed'
-          ? `the restart of the app failed`
-          : `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`;
-      await this.rollBack(restart, `${why}${logTail(output)}`);
-    }
+    const why: Record<string, string> = {
+      failed: 'the restart of the app failed',
+      timeout: `the restart of the app did not finish within ${remote.restartTimeoutSeconds} s (restart-timeout)`,
+      'not-listening': `the app did not listen on port ${remote.httpsPort} within ${remote.restartTimeoutSeconds} s (restart-timeout)`,
+    };
+    const failure = restartResult === undefined ? undefined : why[restartResult];
+    if (failure !== undefined) await this.rollBack(restart, `${failure}${logTail(output)}`);
   }
 
   private async probe(restart: RestartMode): Promise<void> {
@@ -357,7 +385,7 @@ class HostRun {
     text: string,
     args: readonly ShellArg[],
     options: ScriptOptions,
-  ): Promise<ScriptOutput> {
+  ): Promise<ScriptResult> {
     if (this.session === undefined) throw new HostError('not connected', false);
     const result = await this.session.exec(
       shellCommand(name, text, args, this.sudo),
@@ -376,7 +404,7 @@ class HostRun {
         false,
       );
     }
-    return output;
+    return { ...output, code: result.code, stderr: result.stderr };
   }
 
   private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {

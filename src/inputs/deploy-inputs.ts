@@ -307,6 +307,7 @@ function getRemoteSettings(): RemoteSettings {
   const firewall = read(() => getChoice(Input.Firewall, Object.values(Firewall), Firewall.Auto));
   const httpsPort = read(() => getInteger(Input.HttpsPort, 1, 65535, 443));
   const restartTimeoutSeconds = read(() => getInteger(Input.RestartTimeout, 1, 3600, 60));
+  const lockTimeoutSeconds = read(() => getInteger(Input.LockTimeout, 1, 3600, 120));
   if (service === '' && restartCommand === undefined && serviceManager !== ServiceManager.None) {
     problems.push({
       input: Input.Service,
@@ -324,6 +325,7 @@ function getRemoteSettings(): RemoteSettings {
     firewall === undefined ||
     httpsPort === undefined ||
     restartTimeoutSeconds === undefined ||
+    lockTimeoutSeconds === undefined ||
     problems.length > 0
   ) {
     throw new InputError(problems);
@@ -339,6 +341,7 @@ function getRemoteSettings(): RemoteSettings {
     firewall,
     httpsPort,
     restartTimeoutSeconds,
+    lockTimeoutSeconds,
   };
 }
 

@@ -109,6 +109,8 @@ export interface RemoteSettings {
   readonly firewall: Firewall;
   readonly httpsPort: number;
   readonly restartTimeoutSeconds: number;
+  /** How long to wait for another deploy's lock on the server. */
+  readonly lockTimeoutSeconds: number;
 }
 
 /** Whether and how to prove that the server serves the new certificate. */

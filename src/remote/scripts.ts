@@ -18,12 +18,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 restart_app() {
   case "$restart_mode" in
     systemd)
-      timeout "$restart_timeout" systemctl restart -- "$service" &&
-        systemctl is-active --quiet -- "$service" ;;
+      timeout "$restart_timeout" systemctl restart -- "$service" || return
+      systemctl is-active --quiet -- "$service" ;;
     supervisor)
       # Its exit status and "ERROR (not running)" for a program that was down say
       # nothing about the start: the program state after the restart does.
       timeout "$restart_timeout" supervisorctl restart "$service" >/dev/null 2>&1
+      [ $? -eq 124 ] && return 124
       supervisorctl status "$service" 2>/dev/null | grep -q " RUNNING " ;;
     command)
       timeout "$restart_timeout" sh -c "$restart_command" </dev/null >/dev/null 2>&1 ;;
@@ -51,10 +52,13 @@ log_tail() {
   echo "== end"
 }
 
-# restart=ok, or restart=failed|not-listening and the log; returns 1 on failure.
+# restart=ok, or restart=failed|timeout|not-listening and the log; returns 1 on failure.
 restart_and_wait() {
   [ "$restart_mode" = none ] && { echo "restart=skipped"; return 0; }
-  if ! restart_app; then echo "restart=failed"; log_tail; return 1; fi
+  restart_app
+  code=$?
+  if [ "$code" -eq 124 ]; then echo "restart=timeout"; log_tail; return 1; fi
+  if [ "$code" -ne 0 ]; then echo "restart=failed"; log_tail; return 1; fi
   if ! wait_listening; then echo "restart=not-listening"; log_tail; return 1; fi
   echo "restart=ok"
 }
@@ -91,10 +95,10 @@ exit 0
 `;
 
 /**
- * Install: under a lock, back up the current pair, write the new one from
- * stdin (never from a command line) into files created under umask 077,
- * check their digests, set modes, rename them into place; open the port;
- * restart the app and wait for it to listen.
+ * Install: under a lock, open the port; back up the current pair, write the
+ * new one from stdin (never from a command line) into files created under
+ * umask 077, check their digests, set modes, rename them into place; restart
+ * the app and wait for it to listen.
  * Args: dir cert-name key-name write cert-bytes key-bytes cert-sha256
  *       key-sha256 owner keep firewall port nft-chains restart-mode service
  *       restart-command restart-timeout lock-timeout stamp.
@@ -111,55 +115,28 @@ stamp=$1
   SERVICE_FUNCTIONS +
   String.raw`
 now_ms() { date +%s%3N; }
-fail() { echo "error=$1"; exit 1; }
+# error=STEP, and error-detail= the first line of what the failing command said.
+fail() {
+  echo "error=$1"
+  [ $# -lt 2 ] || echo "error-detail=$2" | head -n 1
+  exit 1
+}
 
 umask 022
 if [ ! -d "$dir" ]; then
-  mkdir -p "$dir" || fail mkdir
+  msg=$(mkdir -p "$dir" 2>&1) || fail mkdir "$msg"
   chmod 0755 "$dir" || fail mkdir
 fi
 umask 077
 if have flock; then
-  exec 9>>"$dir/.fsd.lock" || fail lock
+  # Tried in a subshell first: a failed redirection on exec would end this shell unannounced.
+  msg=$( (: >>"$dir/.fsd.lock") 2>&1) || fail lock "$msg"
+  exec 9>>"$dir/.fsd.lock"
   flock -w "$lock_timeout" 9 || fail lock-timeout
 fi
 
+# The port first: if the firewall refuses, nothing has been replaced yet.
 t0=$(now_ms)
-if [ "$write" = 1 ]; then
-  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
-  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
-  head -c "$cert_bytes" >"$new_cert" || fail write
-  head -c "$key_bytes" >"$new_key" || fail write
-  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
-  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
-  key_mode=0600
-  if [ -n "$owner" ]; then
-    chown "$owner" "$new_cert" "$new_key" || fail chown
-    key_mode=0640
-  fi
-  chmod 0644 "$new_cert" || fail chmod
-  chmod "$key_mode" "$new_key" || fail chmod
-  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
-    backup="$dir/.backup/$stamp"
-    mkdir -p "$backup" || fail backup
-    for file in "$cert" "$key"; do
-      if [ -f "$dir/$file" ]; then cp -p "$dir/$file" "$backup/$file" || fail backup; fi
-    done
-    echo "backup=$backup"
-    # Keep the newest few backups; stamps sort by time.
-    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
-      while read -r old; do rm -rf -- "$old"; done
-  fi
-  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
-  trap "" HUP PIPE
-  sync "$new_cert" "$new_key" 2>/dev/null
-  mv -f "$new_cert" "$dir/$cert" || fail rename
-  mv -f "$new_key" "$dir/$key" || fail rename
-  echo "installed=yes"
-fi
-t1=$(now_ms)
-echo "time-write=$((t1 - t0))"
-
 case "$firewall" in
   firewalld)
     firewall-cmd --query-port="$port/tcp" >/dev/null 2>&1 ||
@@ -185,8 +162,45 @@ case "$firewall" in
       else echo "firewall-warning=not-persistent"; fi
     fi ;;
 esac
+t1=$(now_ms)
+echo "time-firewall=$((t1 - t0))"
+
+if [ "$write" = 1 ]; then
+  new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
+  trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
+  msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
+  msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
+  [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
+  [ "$(sha256sum <"$new_key" | cut -d " " -f 1)" = "$key_sum" ] || fail incomplete-upload
+  key_mode=0600
+  if [ -n "$owner" ]; then
+    chown "$owner" "$new_cert" "$new_key" || fail chown
+    key_mode=0640
+  fi
+  chmod 0644 "$new_cert" || fail chmod
+  chmod "$key_mode" "$new_key" || fail chmod
+  if [ -f "$dir/$cert" ] || [ -f "$dir/$key" ]; then
+    backup="$dir/.backup/$stamp"
+    msg=$(mkdir -p "$backup" 2>&1) || fail backup "$msg"
+    for file in "$cert" "$key"; do
+      if [ -f "$dir/$file" ]; then
+        msg=$(cp -p "$dir/$file" "$backup/$file" 2>&1) || fail backup "$msg"
+      fi
+    done
+    echo "backup=$backup"
+    # Keep the newest few backups; stamps sort by time.
+    find "$dir/.backup" -mindepth 1 -maxdepth 1 -type d | sort -r | tail -n +"$((keep + 1))" |
+      while read -r old; do rm -rf -- "$old"; done
+  fi
+  # From here the pair is replaced as one step: a dropped connection must not stop it halfway.
+  trap "" HUP PIPE
+  sync "$new_cert" "$new_key" 2>/dev/null
+  mv -f "$new_cert" "$dir/$cert" || fail rename
+  mv -f "$new_key" "$dir/$key" || fail rename
+  echo "installed=yes"
+fi
 t2=$(now_ms)
-echo "time-firewall=$((t2 - t1))"
+echo "time-write=$((t2 - t1))"
 
 restart_and_wait
 code=$?

@@ -5,7 +5,7 @@
  * environment object and never through a shell) and GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,48 +31,99 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/** A runner's folders for one run: the action's copy, the workspace, the output and summary files. */
+interface RunnerFolders {
+  readonly home: string;
+  readonly argv: readonly string[];
+  readonly env: Record<string, string>;
+  readonly workspace: string;
+  readonly outputFile: string;
+  readonly summaryFile: string;
+}
+
+function prepare(inputs: Record<string, string>, options: RunOptions): RunnerFolders {
+  const home = mkdtempSync(join(tmpdir(), 'fsd-runner-'));
+  const action = join(home, 'action');
+  cpSync('dist', join(action, 'dist'), { recursive: true });
+  const workspace = options.workspace ?? join(home, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  const outputFile = join(home, 'output');
+  const summaryFile = join(home, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: home,
+    GITHUB_ACTIONS: 'true',
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const argv = [...(options.prefix ?? []), NODE24, join(action, 'dist', 'index.js')];
+  return { home, argv, env, workspace, outputFile, summaryFile };
+}
+
+function collect(
+  folders: RunnerFolders,
+  status: number | null,
+  stdout: string,
+  stderr: string,
+): ActionRun {
+  const errorLine = stdout.split('\n').find((line) => line.startsWith('::error::'));
+  return {
+    status,
+    stdout,
+    stderr,
+    outputs: parseOutputs(readFileSync(folders.outputFile, 'utf8')),
+    summary: readFileSync(folders.summaryFile, 'utf8'),
+    error:
+      errorLine === undefined ? undefined : unescapeCommand(errorLine.slice('::error::'.length)),
+  };
+}
+
 /** Copies dist/ to a fresh folder and runs it there with the given inputs. */
 export function runAction(inputs: Record<string, string>, options: RunOptions = {}): ActionRun {
-  const home = mkdtempSync(join(tmpdir(), 'fsd-runner-'));
+  const folders = prepare(inputs, options);
   try {
-    const action = join(home, 'action');
-    cpSync('dist', join(action, 'dist'), { recursive: true });
-    const workspace = options.workspace ?? join(home, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    const outputFile = join(home, 'output');
-    const summaryFile = join(home, 'summary');
-    writeFileSync(outputFile, '');
-    writeFileSync(summaryFile, '');
-    const env: Record<string, string> = {
-      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: home,
-      GITHUB_ACTIONS: 'true',
-    };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const argv = [...(options.prefix ?? []), NODE24, join(action, 'dist', 'index.js')];
-    const result = spawnSync(argv[0] ?? NODE24, argv.slice(1), {
-      cwd: workspace,
-      env,
+    const result = spawnSync(folders.argv[0] ?? NODE24, folders.argv.slice(1), {
+      cwd: folders.workspace,
+      env: folders.env,
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 120_000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const errorLine = result.stdout.split('\n').find((line) => line.startsWith('::error::'));
-    return {
-      status: result.status,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-      summary: readFileSync(summaryFile, 'utf8'),
-      error:
-        errorLine === undefined ? undefined : unescapeCommand(errorLine.slice('::error::'.length)),
-    };
+    return collect(folders, result.status, result.stdout, result.stderr);
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    rmSync(folders.home, { recursive: true, force: true });
   }
+}
+
+/** The same, without blocking: for runs that overlap, like two workflow runs at once. */
+export function startAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<ActionRun> {
+  const folders = prepare(inputs, options);
+  const child = spawn(folders.argv[0] ?? NODE24, folders.argv.slice(1), {
+    cwd: folders.workspace,
+    env: folders.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    child.on('close', (status) => {
+      try {
+        resolve(collect(folders, status, stdout, stderr));
+      } finally {
+        rmSync(folders.home, { recursive: true, force: true });
+      }
+    });
+  });
 }
 
 /** Reads the runner's `name<<delimiter … delimiter` output file format. */

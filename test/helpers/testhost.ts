@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runAction, type ActionRun, type RunOptions } from './action.ts';
+import { runAction, startAction, type ActionRun, type RunOptions } from './action.ts';
 
 export type FirewallKind = 'nftables' | 'iptables' | 'none';
 export type SudoKind = 'nopasswd' | 'password' | 'none';
@@ -181,11 +181,16 @@ export class TestHost {
     inputs: Record<string, string>,
     options: RunOptions & { resolveNames?: boolean } = {},
   ): ActionRun {
-    const namespaces = options.resolveNames === true ? ['-n', '-m'] : ['-n'];
-    return runAction(inputs, {
-      ...options,
-      prefix: ['nsenter', '-t', String(this.pid), ...namespaces, '--'],
-    });
+    return runAction(inputs, { ...options, prefix: this.prefix(options.resolveNames === true) });
+  }
+
+  /** Starts the action without waiting, as an overlapping workflow run would. */
+  startAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+    return startAction(inputs, { ...options, prefix: this.prefix(false) });
+  }
+
+  private prefix(resolveNames: boolean): string[] {
+    return ['nsenter', '-t', String(this.pid), ...(resolveNames ? ['-n', '-m'] : ['-n']), '--'];
   }
 
   destroy(): void {

@@ -194,6 +194,7 @@ describe('restart choice', () => {
     firewall: Firewall.Auto,
     httpsPort: 443,
     restartTimeoutSeconds: 60,
+    lockTimeoutSeconds: 120,
   };
   const firewall = { firewalldRunning: false, ufwActive: false };
 

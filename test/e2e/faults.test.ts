@@ -1,0 +1,143 @@
+/**
+ * Faults injected on a real host. After each, the server holds a consistent
+ * pair (the old one or the new one, never one's certificate with the other's
+ * key), no temporary file is left, and the error says what happened.
+ */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pki, type Issued } from '../helpers/pki.ts';
+import { TestHost } from '../helpers/testhost.ts';
+
+let pki: Pki;
+let root: Issued;
+let host: TestHost;
+let current: Issued;
+const SANS = ['DNS:localhost', 'IP:127.0.0.1'];
+
+beforeAll(() => {
+  pki = new Pki();
+  root = pki.root('Faults');
+  current = pki.leaf('localhost', root, { sans: SANS });
+  host = TestHost.create({ firewall: 'nftables', initial: current });
+});
+afterAll(() => {
+  host.destroy();
+  pki.dispose();
+});
+
+function inputs(pair: Issued, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...host.connectionInputs(),
+    certificate: pair.certPem,
+    'private-key': pair.keyPem,
+    'ca-bundle': root.certPem,
+    domains: 'localhost',
+    ...extra,
+  };
+}
+
+/** The pair in `dir` is a certificate and its own key, and no temporary file lies beside it. */
+function expectConsistent(dir: string): { cert: string; key: string } {
+  const cert = host.readFile(`${dir}/cert.pem`).toString();
+  const key = host.readFile(`${dir}/cert.key`).toString();
+  expect(new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))).toBe(true);
+  expect(host.run(['ls', '-A', dir])).not.toMatch(/fsd-(new|restore)/);
+  return { cert, key };
+}
+
+/** A small tmpfs inside the host's /ssl holding the current pair, for faults of the file system. */
+function separateDir(name: string, options: string): string {
+  const dir = `/ssl/${name}`;
+  host.run([
+    'sh',
+    '-c',
+    `mkdir -p ${dir} && mount -t tmpfs -o ${options} fsd-${name} ${dir} && cp /ssl/cert.pem /ssl/cert.key ${dir}/`,
+  ]);
+  return dir;
+}
+
+describe('faults on a real host', () => {
+  it('a full file system: refused before anything is replaced', () => {
+    const dir = separateDir('full', 'size=64k');
+    host.run(['sh', '-c', `dd if=/dev/zero of=${dir}/filler bs=4k 2>/dev/null; true`]);
+    const run = host.runAction(
+      inputs(pki.leaf('localhost', root, { sans: SANS }), {
+        'remote-dir': dir,
+        'service-manager': 'none',
+        probe: 'false',
+      }),
+    );
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(`could not write the new files in ${dir} (`);
+    expect(run.error).toContain('No space left on device');
+    expect(run.error).toContain('The server keeps its previous pair.');
+    expect(expectConsistent(dir).key).toBe(current.keyPem);
+  });
+
+  it('a read-only file system: refused before anything is replaced', () => {
+    const dir = separateDir('ro', 'size=1m');
+    host.run(['mount', '-o', 'remount,ro', dir]);
+    const run = host.runAction(
+      inputs(pki.leaf('localhost', root, { sans: SANS }), {
+        'remote-dir': dir,
+        'service-manager': 'none',
+        probe: 'false',
+      }),
+    );
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(`could not create the lock file in ${dir}`);
+    expect(run.error).toContain('Read-only file system');
+    expect(expectConsistent(dir).key).toBe(current.keyPem);
+  });
+
+  it('sudo taken away: a clear error before any change', () => {
+    const before = host.snapshot();
+    const sudoers = host.readFile('/etc/sudoers.d/deploy');
+    host.run(['rm', '/etc/sudoers.d/deploy']);
+    try {
+      const run = host.runAction(inputs(pki.leaf('localhost', root, { sans: SANS })));
+      expect(run.status).toBe(1);
+      expect(run.error).toMatch(/sudo asks user 'deploy' for a password|may not use sudo/);
+      expect(run.error).toContain('Nothing was changed.');
+      expect(host.snapshot()).toBe(before);
+    } finally {
+      host.run(
+        ['sh', '-c', 'cat > /etc/sudoers.d/deploy && chmod 0440 /etc/sudoers.d/deploy'],
+        sudoers.toString(),
+      );
+    }
+  });
+
+  it('a restart that hangs: stopped at restart-timeout, and rolled back', () => {
+    const started = Date.now();
+    const run = host.runAction(
+      inputs(pki.leaf('localhost', root, { sans: SANS }), {
+        'restart-command': 'sleep 600',
+        'restart-timeout': '2',
+      }),
+    );
+    expect(run.status).toBe(1);
+    expect(run.error).toContain(
+      'the restart of the app did not finish within 2 s (restart-timeout)',
+    );
+    expect(run.error).toContain('restored the previous pair');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(expectConsistent('/ssl').key).toBe(current.keyPem);
+  });
+
+  it('two deploys at once are serialized by the lock, and the served pair matches the files', async () => {
+    const first = pki.leaf('localhost', root, { sans: SANS });
+    const second = pki.leaf('localhost', root, { sans: SANS, key: 'rsa2048' });
+    const runs = await Promise.all([
+      host.startAction(inputs(first)),
+      host.startAction(inputs(second)),
+    ]);
+    // The later one waits for the lock, then installs its pair; its probe may see the other's pair
+    // first but keeps polling until its own is served. Both end green, or one fails and rolls back.
+    for (const run of runs) expect([0, 1]).toContain(run.status);
+    expect(runs.some((run) => run.status === 0)).toBe(true);
+    const { cert } = expectConsistent('/ssl');
+    expect(host.servedFingerprint()).toBe(new X509Certificate(cert).fingerprint256);
+    current = [first, second].find((pair) => pair.certPem === cert) ?? current;
+  });
+});
