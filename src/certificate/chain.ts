@@ -7,6 +7,7 @@ import {
   isSelfSigned,
   issuerDownloadUrl,
   oneLineName,
+  isSignedBy,
 } from './describe.js';
 import { publicKeyWeakness } from './key.js';
 import { weakSignature } from './signature.js';
@@ -85,7 +86,7 @@ function linkProblem(
   if (!isNamedIssuer(child, parent)) {
     return `certificate ${position + 1}, ${describeCertificate(parent)}, did not issue certificate ${position}, whose issuer is "${oneLineName(child.issuer)}". Order the bundle leaf first, each certificate followed by its issuer, and leave out unrelated certificates.`;
   }
-  if (!child.verify(parent.publicKey)) {
+  if (!isSignedBy(child, parent)) {
     return `certificate ${position + 1}, ${describeCertificate(parent)}, has the right name but its key does not verify the signature of certificate ${position}. It is another CA certificate of the same name (for example a reissued intermediate); use the one that issued this certificate.`;
   }
   return undefined;
@@ -133,7 +134,7 @@ function anchorProblem(
     };
   }
   const named = trust.namedIssuersOf(last);
-  if (named.some((anchor) => last.verify(anchor.publicKey))) return undefined;
+  if (named.some((anchor) => isSignedBy(last, anchor))) return undefined;
   if (named.length > 0) {
     return {
       message: `certificate ${count} names a trusted issuer, "${oneLineName(last.issuer)}", but that CA's key does not verify its signature. The certificate is forged or damaged; get it again from the CA.`,

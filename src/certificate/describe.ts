@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 
 /**
  * A distinguished name on one line, most specific part first, the way
@@ -24,9 +24,30 @@ export function isNamedIssuer(cert: X509Certificate, issuer: X509Certificate): b
   return cert.issuer === issuer.subject;
 }
 
+/**
+ * Whether `issuer`'s key verifies the certificate's signature. A key that
+ * OpenSSL cannot even decode (a damaged certificate) verifies nothing.
+ */
+export function isSignedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the private key belongs to the certificate; an undecodable key belongs to none. */
+export function holdsKeyOf(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
+
 /** True when a certificate names itself as issuer and its own key verifies its signature. */
 export function isSelfSigned(cert: X509Certificate): boolean {
-  return isNamedIssuer(cert, cert) && cert.verify(cert.publicKey);
+  return isNamedIssuer(cert, cert) && isSignedBy(cert, cert);
 }
 
 /** The address where the issuer's certificate can be downloaded, if the certificate says. */

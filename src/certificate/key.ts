@@ -1,7 +1,7 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { Input, MIN_RSA_BITS } from '../constants.js';
 import type { Problem } from '../errors.js';
-import { describeCertificate } from './describe.js';
+import { describeCertificate, holdsKeyOf } from './describe.js';
 
 /** Curves that browsers accept for a server key. */
 const ACCEPTED_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
@@ -12,8 +12,8 @@ const ACCEPTED_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
  */
 export function keyMatchProblems(key: KeyObject, certs: readonly X509Certificate[]): Problem[] {
   const [leaf, ...rest] = certs;
-  if (leaf === undefined || leaf.checkPrivateKey(key)) return [];
-  const other = rest.findIndex((cert) => cert.checkPrivateKey(key));
+  if (leaf === undefined || holdsKeyOf(leaf, key)) return [];
+  const other = rest.findIndex((cert) => holdsKeyOf(cert, key));
   const message =
     other >= 0
       ? `the key belongs to certificate ${other + 2} of the bundle, ${describeCertificate(rest[other] as X509Certificate)}, not to the first one. Put the server's own certificate (the leaf) first, then its intermediates.`
@@ -36,7 +36,11 @@ export function privateKeyStrengthProblems(key: KeyObject): Problem[] {
 
 /** Whether a certificate's public key is of a kind and size that browsers accept. */
 export function publicKeyWeakness(cert: X509Certificate): string | undefined {
-  return keyWeakness(cert.publicKey);
+  try {
+    return keyWeakness(cert.publicKey);
+  } catch {
+    return 'its public key cannot be read; the certificate is damaged.';
+  }
 }
 
 function keyWeakness(key: KeyObject): string | undefined {

@@ -24,7 +24,7 @@ export function parseCertificates(material: Material): X509Certificate[] {
   if (problems.length > 0) throw new InputError(problems);
   return blocks.map((block) => {
     try {
-      return new X509Certificate(block.text);
+      return readAllFields(new X509Certificate(block.text));
     } catch {
       throw InputError.of(
         material.input,
@@ -32,6 +32,27 @@ export function parseCertificates(material: Material): X509Certificate[] {
       );
     }
   });
+}
+
+/**
+ * Reads every field the gate will look at, so that a certificate OpenSSL
+ * half-understands (a damaged extension or key) fails here, as an input
+ * error, rather than later in the middle of a check.
+ */
+function readAllFields(cert: X509Certificate): X509Certificate {
+  // Each getter parses its part of the certificate when read, and throws when it cannot.
+  const getters = [
+    () => cert.subject,
+    () => cert.issuer,
+    () => cert.subjectAltName,
+    () => cert.infoAccess,
+    () => cert.keyUsage,
+    () => cert.validFrom,
+    () => cert.validTo,
+    () => cert.publicKey,
+  ];
+  for (const read of getters) read();
+  return cert;
 }
 
 /** A private key read from its input, with what the gate and the deploy need. */

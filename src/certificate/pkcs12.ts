@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
 import { Input } from '../constants.js';
 import { InputError } from '../errors.js';
+import { holdsKeyOf } from './describe.js';
 
 /** PKCS#12 bag types (RFC 7292 4.2). */
 const KEY_BAG = '1.2.840.113549.1.12.10.1.1';
@@ -58,7 +59,7 @@ export function readPkcs12(base64: string, password: string): Pkcs12Contents {
     );
   }
   const key = createPrivateKey({ key: keyBytes, format: 'der', type: 'pkcs8' });
-  const leaf = certificates.find((cert) => cert.checkPrivateKey(key));
+  const leaf = certificates.find((cert) => holdsKeyOf(cert, key));
   if (leaf === undefined) {
     throw InputError.of(
       Input.Pfx,
