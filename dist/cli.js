@@ -92471,8 +92471,22 @@ function describeCertificate(cert) {
 function isNamedIssuer(cert, issuer) {
   return cert.issuer === issuer.subject;
 }
+function isSignedBy(cert, issuer) {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+function holdsKeyOf(cert, key) {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
 function isSelfSigned(cert) {
-  return isNamedIssuer(cert, cert) && cert.verify(cert.publicKey);
+  return isNamedIssuer(cert, cert) && isSignedBy(cert, cert);
 }
 function issuerDownloadUrl(cert) {
   return /CA Issuers - URI:(\S+)/.exec(cert.infoAccess ?? "")?.[1];
@@ -92482,8 +92496,8 @@ function issuerDownloadUrl(cert) {
 var ACCEPTED_CURVES = /* @__PURE__ */ new Set(["prime256v1", "secp384r1", "secp521r1"]);
 function keyMatchProblems(key, certs) {
   const [leaf, ...rest] = certs;
-  if (leaf === void 0 || leaf.checkPrivateKey(key)) return [];
-  const other = rest.findIndex((cert) => cert.checkPrivateKey(key));
+  if (leaf === void 0 || holdsKeyOf(leaf, key)) return [];
+  const other = rest.findIndex((cert) => holdsKeyOf(cert, key));
   const message = other >= 0 ? `the key belongs to certificate ${other + 2} of the bundle, ${describeCertificate(rest[other])}, not to the first one. Put the server's own certificate (the leaf) first, then its intermediates.` : `the key does not match the certificate ${describeCertificate(leaf)}. Use the key that was generated together with this certificate's signing request, or the certificate issued for this key.`;
   return [{ input: "private-key" /* PrivateKey */, message }];
 }
@@ -92497,7 +92511,11 @@ function privateKeyStrengthProblems(key) {
   ];
 }
 function publicKeyWeakness(cert) {
-  return keyWeakness(cert.publicKey);
+  try {
+    return keyWeakness(cert.publicKey);
+  } catch {
+    return "its public key cannot be read; the certificate is damaged.";
+  }
 }
 function keyWeakness(key) {
   const details = key.asymmetricKeyDetails ?? {};
@@ -92641,7 +92659,7 @@ function linkProblem(child, parent, position) {
   if (!isNamedIssuer(child, parent)) {
     return `certificate ${position + 1}, ${describeCertificate(parent)}, did not issue certificate ${position}, whose issuer is "${oneLineName(child.issuer)}". Order the bundle leaf first, each certificate followed by its issuer, and leave out unrelated certificates.`;
   }
-  if (!child.verify(parent.publicKey)) {
+  if (!isSignedBy(child, parent)) {
     return `certificate ${position + 1}, ${describeCertificate(parent)}, has the right name but its key does not verify the signature of certificate ${position}. It is another CA certificate of the same name (for example a reissued intermediate); use the one that issued this certificate.`;
   }
   return void 0;
@@ -92679,7 +92697,7 @@ function anchorProblem(last, count, trust) {
     };
   }
   const named = trust.namedIssuersOf(last);
-  if (named.some((anchor) => last.verify(anchor.publicKey))) return void 0;
+  if (named.some((anchor) => isSignedBy(last, anchor))) return void 0;
   if (named.length > 0) {
     return {
       message: `certificate ${count} names a trusted issuer, "${oneLineName(last.issuer)}", but that CA's key does not verify its signature. The certificate is forged or damaged; get it again from the CA.`
@@ -92841,7 +92859,7 @@ function parseCertificates(material) {
   if (problems.length > 0) throw new InputError(problems);
   return blocks.map((block) => {
     try {
-      return new X509Certificate(block.text);
+      return readAllFields(new X509Certificate(block.text));
     } catch {
       throw InputError.of(
         material.input,
@@ -92849,6 +92867,20 @@ function parseCertificates(material) {
       );
     }
   });
+}
+function readAllFields(cert) {
+  const getters = [
+    () => cert.subject,
+    () => cert.issuer,
+    () => cert.subjectAltName,
+    () => cert.infoAccess,
+    () => cert.keyUsage,
+    () => cert.validFrom,
+    () => cert.validTo,
+    () => cert.publicKey
+  ];
+  for (const read of getters) read();
+  return cert;
 }
 function parsePrivateKey(material, passphrase) {
   const blocks = splitPem(material).filter((block2) => !IGNORED_LABELS.has(block2.label));
@@ -93018,6 +93050,9 @@ async function mapWithLimit(items, limit, work) {
   return results;
 }
 
+// src/probe/probe.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
 // src/probe/observe.ts
 var import_undici2 = __toESM(require_undici2(), 1);
 import { X509Certificate as X509Certificate3 } from "node:crypto";
@@ -93121,11 +93156,13 @@ async function poll(endpoint, domain, deadline, done) {
   let delay = FIRST_DELAY_MS;
   let lastError = "no attempt was made";
   let lastSeen;
-  for (; ; ) {
+  while (endpoint.signal?.aborted !== true) {
     const remaining = deadline - Date.now();
     try {
       const seen = await observe({
-        ...endpoint,
+        address: endpoint.address,
+        port: endpoint.port,
+        ca: endpoint.ca,
         domain,
         timeoutMs: Math.max(100, Math.min(ATTEMPT_TIMEOUT_MS, remaining))
       });
@@ -93135,7 +93172,11 @@ async function poll(endpoint, domain, deadline, done) {
       lastError = error2 instanceof Error ? describeNetworkError(error2) : String(error2);
     }
     if (Date.now() + delay >= deadline) break;
-    await new Promise((resolve3) => setTimeout(resolve3, delay));
+    await sleep(
+      delay,
+      void 0,
+      endpoint.signal === void 0 ? {} : { signal: endpoint.signal }
+    ).catch(() => void 0);
     delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
   }
   return { done: false, ...lastSeen === void 0 ? {} : { seen: lastSeen }, lastError };
@@ -93148,6 +93189,8 @@ async function probeDomain(plan, domain, deadline) {
     (seen) => seen.fingerprint === plan.expectedFingerprint
   );
   if (result.done && result.seen) return acceptOrFail(result.seen, domain, plan);
+  if (plan.signal?.aborted === true)
+    throw new ProbeError("the run was cancelled during the probe.", "cancelled", domain);
   const where2 = `https://${plan.address}:${plan.port} (SNI ${domain})`;
   if (result.seen !== void 0) {
     throw new ProbeError(
@@ -93521,6 +93564,9 @@ echo "time-firewall=$((t1 - t0))"
 if [ "$write" = 1 ]; then
   new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
   trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
+  # A dropped connection (HUP) or a stop before the renames ends the script through
+  # its EXIT trap, so no half-written file is left behind.
+  trap "exit 1" HUP INT TERM
   msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
   msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
   [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
@@ -94002,7 +94048,7 @@ function installFailure(step, detail, dir) {
 }
 var PREFLIGHT_TIMEOUT_MS = 3e4;
 async function deployHost(target, job) {
-  const run2 = new HostRun(target, job.settings, job.bundle, job.domains);
+  const run2 = new HostRun(target, job.settings, job.bundle, job.domains, job.cancelled);
   const started = Date.now();
   try {
     await run2.deploy();
@@ -94019,11 +94065,12 @@ async function deployHost(target, job) {
   }
 }
 var HostRun = class {
-  constructor(target, settings, bundle, domains) {
+  constructor(target, settings, bundle, domains, cancelled) {
     this.target = target;
     this.settings = settings;
     this.bundle = bundle;
     this.domains = domains;
+    this.cancelled = cancelled;
     this.name = `${target.host}:${target.port}`;
     this.sudo = settings.ssh.username !== "root";
     this.cert = Buffer.from(bundle.fullchainPem);
@@ -94033,6 +94080,7 @@ var HostRun = class {
   settings;
   bundle;
   domains;
+  cancelled;
   name;
   session;
   phases = {};
@@ -94047,6 +94095,7 @@ var HostRun = class {
   key;
   async deploy() {
     const remote = this.settings.remote;
+    this.stopIfCancelled();
     this.session = await this.timed(
       "connect",
       () => SshSession.open(this.target, this.settings.ssh, (message) => {
@@ -94081,8 +94130,19 @@ var HostRun = class {
       for (const step of this.planned) info(`${this.name}: dry run: would ${step}`);
       return;
     }
+    this.stopIfCancelled();
     if (this.changed || this.firewall.act) await this.install(this.changed ? restart : "none");
+    if (this.cancelled.aborted && this.changed)
+      await this.rollBack(restart, "the run was cancelled after the new pair was installed.");
     if (this.settings.probe.enabled) await this.probe(restart);
+  }
+  /** Before any change: a cancelled run just stops. */
+  stopIfCancelled() {
+    if (this.cancelled.aborted)
+      throw new HostError(
+        "the run was cancelled before anything was changed on this server.",
+        false
+      );
   }
   /** What a real run would do here, in words, for a dry run. */
   plan(restart, dirExists, hasPair) {
@@ -94175,7 +94235,8 @@ var HostRun = class {
         ...rootCertificates2,
         ...this.bundle.trust.userAnchors.map((anchor) => anchor.toString())
       ],
-      timeoutSeconds: probe.timeoutSeconds
+      timeoutSeconds: probe.timeoutSeconds,
+      signal: this.cancelled
     };
     try {
       this.probed = await this.timed("probe", () => probeUntilServed(plan));
@@ -94208,6 +94269,7 @@ var HostRun = class {
   /** After a failed probe: tell a blocked path from a broken server, and roll back the latter. */
   async probeFailed(error2, port, restart) {
     if (!(error2 instanceof ProbeError)) throw error2;
+    if (error2.kind === "cancelled" && this.changed) return this.rollBack(restart, error2.message);
     if (error2.kind === "unreachable" && await this.servesLocally(error2.domain)) {
       throw new HostError(
         `${error2.message} Yet the server itself serves the new certificate on its own address, so the path to port ${port} is blocked outside the server: open ${port}/tcp in the cloud security group or network firewall in front of it. The new certificate was kept, as the server is right.`,
@@ -94461,7 +94523,7 @@ function readPkcs12(base64, password) {
     );
   }
   const key = createPrivateKey2({ key: keyBytes, format: "der", type: "pkcs8" });
-  const leaf = certificates.find((cert) => cert.checkPrivateKey(key));
+  const leaf = certificates.find((cert) => holdsKeyOf(cert, key));
   if (leaf === void 0) {
     throw InputError.of(
       "pfx" /* Pfx */,
@@ -95131,7 +95193,12 @@ async function deploy(settings, bundle, certificate) {
       "insecure-ignore-host-key is true: the server is not authenticated, so anyone on the network path could receive the private key. Set host-fingerprint instead."
     );
   }
-  const job = { settings, bundle, domains: certificate.domains.map((domain) => domain.name) };
+  const job = {
+    settings,
+    bundle,
+    domains: certificate.domains.map((domain) => domain.name),
+    cancelled: cancelOnSignal()
+  };
   const results = await mapWithLimit(
     settings.ssh.targets,
     settings.maxParallel,
@@ -95173,6 +95240,19 @@ function warnOfMixedCertificates(reports) {
       );
     }
   }
+}
+function cancelOnSignal() {
+  const controller = new AbortController();
+  const cancel = (signal) => {
+    if (controller.signal.aborted) return;
+    warning(
+      `Received ${signal}: cancelling; servers whose pair was already replaced get the previous one back.`
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", cancel);
+  process.on("SIGTERM", cancel);
+  return controller.signal;
 }
 
 // src/cli.ts

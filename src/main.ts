@@ -67,7 +67,12 @@ async function deploy(
       'insecure-ignore-host-key is true: the server is not authenticated, so anyone on the network path could receive the private key. Set host-fingerprint instead.',
     );
   }
-  const job = { settings, bundle, domains: certificate.domains.map((domain) => domain.name) };
+  const job = {
+    settings,
+    bundle,
+    domains: certificate.domains.map((domain) => domain.name),
+    cancelled: cancelOnSignal(),
+  };
   const results = await mapWithLimit(settings.ssh.targets, settings.maxParallel, (target) =>
     deployHost(target, job),
   );
@@ -115,4 +120,23 @@ function warnOfMixedCertificates(reports: readonly EndpointReport[]): void {
       );
     }
   }
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM, then SIGKILL a few
+ * seconds later. On the first, hosts that have not changed stop, and hosts
+ * whose pair was replaced put the old one back before the step ends.
+ */
+function cancelOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const cancel = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) return;
+    core.warning(
+      `Received ${signal}: cancelling; servers whose pair was already replaced get the previous one back.`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
+  return controller.signal;
 }

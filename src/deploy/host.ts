@@ -57,6 +57,8 @@ export interface DeployJob {
   readonly bundle: ValidatedBundle;
   /** The names to probe, as the input listed them. */
   readonly domains: readonly string[];
+  /** Aborted when the runner cancels the step (SIGINT/SIGTERM). */
+  readonly cancelled: AbortSignal;
 }
 
 /** A remote script's parsed output, with its exit status and error output. */
@@ -101,7 +103,7 @@ const PREFLIGHT_TIMEOUT_MS = 30_000;
  * the probe fails. Never throws: failures are in the result.
  */
 export async function deployHost(target: Target, job: DeployJob): Promise<HostResult> {
-  const run = new HostRun(target, job.settings, job.bundle, job.domains);
+  const run = new HostRun(target, job.settings, job.bundle, job.domains, job.cancelled);
   const started = Date.now();
   try {
     await run.deploy();
@@ -138,6 +140,7 @@ class HostRun {
     private readonly settings: DeploySettings,
     private readonly bundle: ValidatedBundle,
     private readonly domains: readonly string[],
+    private readonly cancelled: AbortSignal,
   ) {
     this.name = `${target.host}:${target.port}`;
     this.sudo = settings.ssh.username !== 'root';
@@ -147,6 +150,7 @@ class HostRun {
 
   async deploy(): Promise<void> {
     const remote = this.settings.remote;
+    this.stopIfCancelled();
     this.session = await this.timed('connect', () =>
       SshSession.open(this.target, this.settings.ssh, (message) => {
         core.info(`${this.name}: ${message}`);
@@ -181,8 +185,21 @@ class HostRun {
       for (const step of this.planned) core.info(`${this.name}: dry run: would ${step}`);
       return;
     }
+    this.stopIfCancelled();
     if (this.changed || this.firewall.act) await this.install(this.changed ? restart : 'none');
+    // A cancel that came while the pair was being replaced: finish cleanly, by putting the old one back.
+    if (this.cancelled.aborted && this.changed)
+      await this.rollBack(restart, 'the run was cancelled after the new pair was installed.');
     if (this.settings.probe.enabled) await this.probe(restart);
+  }
+
+  /** Before any change: a cancelled run just stops. */
+  private stopIfCancelled(): void {
+    if (this.cancelled.aborted)
+      throw new HostError(
+        'the run was cancelled before anything was changed on this server.',
+        false,
+      );
   }
 
   /** What a real run would do here, in words, for a dry run. */
@@ -282,6 +299,7 @@ class HostRun {
         ...this.bundle.trust.userAnchors.map((anchor) => anchor.toString()),
       ],
       timeoutSeconds: probe.timeoutSeconds,
+      signal: this.cancelled,
     };
     try {
       this.probed = await this.timed('probe', () => probeUntilServed(plan));
@@ -316,6 +334,7 @@ class HostRun {
   /** After a failed probe: tell a blocked path from a broken server, and roll back the latter. */
   private async probeFailed(error: unknown, port: number, restart: RestartMode): Promise<never> {
     if (!(error instanceof ProbeError)) throw error;
+    if (error.kind === 'cancelled' && this.changed) return this.rollBack(restart, error.message);
     if (error.kind === 'unreachable' && (await this.servesLocally(error.domain))) {
       throw new HostError(
         `${error.message} Yet the server itself serves the new certificate on its own address, so the path to port ${port} is blocked outside the server: open ${port}/tcp in the cloud security group or network firewall in front of it. The new certificate was kept, as the server is right.`,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { observe, type Observation } from './observe.js';
 
 /** Where and what to probe after a deploy. */
@@ -20,7 +21,7 @@ export interface ProbeSuccess {
 export class ProbeError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'old-certificate' | 'wrong-certificate',
+    readonly kind: 'unreachable' | 'old-certificate' | 'wrong-certificate' | 'cancelled',
     readonly domain: string,
   ) {
     super(message);
@@ -59,6 +60,8 @@ export interface Endpoint {
   readonly address: string;
   readonly port: number;
   readonly ca: readonly string[];
+  /** Stops the polling when the run is cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 /** How polling ended: the observation that satisfied `done`, or the last one and the last error. */
@@ -81,11 +84,13 @@ export async function poll(
   let delay = FIRST_DELAY_MS;
   let lastError = 'no attempt was made';
   let lastSeen: Observation | undefined;
-  for (;;) {
+  while (endpoint.signal?.aborted !== true) {
     const remaining = deadline - Date.now();
     try {
       const seen = await observe({
-        ...endpoint,
+        address: endpoint.address,
+        port: endpoint.port,
+        ca: endpoint.ca,
         domain,
         timeoutMs: Math.max(100, Math.min(ATTEMPT_TIMEOUT_MS, remaining)),
       });
@@ -95,7 +100,11 @@ export async function poll(
       lastError = error instanceof Error ? describeNetworkError(error) : String(error);
     }
     if (Date.now() + delay >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(
+      delay,
+      undefined,
+      endpoint.signal === undefined ? {} : { signal: endpoint.signal },
+    ).catch(() => undefined);
     delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
   }
   return { done: false, ...(lastSeen === undefined ? {} : { seen: lastSeen }), lastError };
@@ -113,6 +122,8 @@ async function probeDomain(
     (seen) => seen.fingerprint === plan.expectedFingerprint,
   );
   if (result.done && result.seen) return acceptOrFail(result.seen, domain, plan);
+  if (plan.signal?.aborted === true)
+    throw new ProbeError('the run was cancelled during the probe.', 'cancelled', domain);
   const where = `https://${plan.address}:${plan.port} (SNI ${domain})`;
   if (result.seen !== undefined) {
     throw new ProbeError(

@@ -4,6 +4,7 @@
  * key), no temporary file is left, and the error says what happened.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pki, type Issued } from '../helpers/pki.ts';
 import { TestHost } from '../helpers/testhost.ts';
@@ -129,8 +130,8 @@ describe('faults on a real host', () => {
     const first = pki.leaf('localhost', root, { sans: SANS });
     const second = pki.leaf('localhost', root, { sans: SANS, key: 'rsa2048' });
     const runs = await Promise.all([
-      host.startAction(inputs(first)),
-      host.startAction(inputs(second)),
+      host.startAction(inputs(first)).result,
+      host.startAction(inputs(second)).result,
     ]);
     // The later one waits for the lock, then installs its pair; its probe may see the other's pair
     // first but keeps polling until its own is served. Both end green, or one fails and rolls back.
@@ -139,5 +140,28 @@ describe('faults on a real host', () => {
     const { cert } = expectConsistent('/ssl');
     expect(host.servedFingerprint()).toBe(new X509Certificate(cert).fingerprint256);
     current = [first, second].find((pair) => pair.certPem === cert) ?? current;
+  });
+
+  it('the runner cancelling mid-deploy: stops cleanly and puts the old pair back', async () => {
+    const old = expectConsistent('/ssl');
+    const next = pki.leaf('localhost', root, { sans: SANS });
+    // A slow restart keeps the deploy busy after the pair is replaced.
+    const running = host.startAction(
+      inputs(next, { 'restart-command': 'sleep 4 && supervisorctl restart flaskapp' }),
+    );
+    const deadline = Date.now() + 60_000;
+    while (host.readFile('/ssl/cert.pem').toString() === old.cert && Date.now() < deadline) {
+      await sleep(50);
+    }
+    running.kill('SIGTERM');
+    const run = await running.result;
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('::warning::Received SIGTERM: cancelling');
+    expect(run.error).toContain(
+      'the run was cancelled after the new pair was installed. Rolled back: restored the previous pair',
+    );
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(expectConsistent('/ssl').key).toBe(old.key);
+    expect(host.servedFingerprint()).toBe(new X509Certificate(old.cert).fingerprint256);
   });
 });

@@ -99,11 +99,18 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   }
 }
 
-/** The same, without blocking: for runs that overlap, like two workflow runs at once. */
+/** A run in progress: signal it as the runner would, or wait for it. */
+export interface RunningAction {
+  /** Sends a signal to the action's process, as the runner does to cancel a step. */
+  kill(signal: NodeJS.Signals): void;
+  readonly result: Promise<ActionRun>;
+}
+
+/** The same, without blocking: for runs that overlap, or that a test cancels. */
 export function startAction(
   inputs: Record<string, string>,
   options: RunOptions = {},
-): Promise<ActionRun> {
+): RunningAction {
   const folders = prepare(inputs, options);
   const child = spawn(folders.argv[0] ?? NODE24, folders.argv.slice(1), {
     cwd: folders.workspace,
@@ -115,7 +122,7 @@ export function startAction(
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => {
+  const result = new Promise<ActionRun>((resolve) => {
     child.on('close', (status) => {
       try {
         resolve(collect(folders, status, stdout, stderr));
@@ -124,6 +131,7 @@ export function startAction(
       }
     });
   });
+  return { kill: (signal) => child.kill(signal), result };
 }
 
 /** Reads the runner's `name<<delimiter … delimiter` output file format. */

@@ -9,7 +9,13 @@ import { X509Certificate } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runAction, startAction, type ActionRun, type RunOptions } from './action.ts';
+import {
+  runAction,
+  startAction,
+  type ActionRun,
+  type RunOptions,
+  type RunningAction,
+} from './action.ts';
 
 export type FirewallKind = 'nftables' | 'iptables' | 'none';
 export type SudoKind = 'nopasswd' | 'password' | 'none';
@@ -185,7 +191,7 @@ export class TestHost {
   }
 
   /** Starts the action without waiting, as an overlapping workflow run would. */
-  startAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  startAction(inputs: Record<string, string>, options: RunOptions = {}): RunningAction {
     return startAction(inputs, { ...options, prefix: this.prefix(false) });
   }
 

@@ -91,7 +91,9 @@ beforeAll(() => {
   ]);
   pfxDer = readFileSync(join(pki.dir, 'f.pfx'));
 });
-afterAll(() => { pki.dispose(); });
+afterAll(() => {
+  pki.dispose();
+});
 
 describe(`fuzzing the parsers (seed ${SEED}, ${ROUNDS} rounds)`, () => {
   it('PEM certificates and keys', () => {
