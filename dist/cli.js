@@ -93564,9 +93564,9 @@ echo "time-firewall=$((t1 - t0))"
 if [ "$write" = 1 ]; then
   new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
   trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
-  # A dropped connection (HUP) or a stop before the renames ends the script through
-  # its EXIT trap, so no half-written file is left behind.
-  trap "exit 1" HUP INT TERM
+  # A dropped connection (HUP, or PIPE on the next output) or a stop before the
+  # renames ends the script through its EXIT trap: no half-written file is left.
+  trap "exit 1" HUP INT TERM PIPE
   msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
   msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
   [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload
@@ -94210,10 +94210,8 @@ var HostRun = class {
         false
       );
     if (this.changed && output.values.get("installed") !== "yes") {
-      throw new HostError(
-        `the install step ended early (exit ${output.code ?? "by signal"}: ${firstLine(output.stderr) || "no message"}).`,
-        false
-      );
+      const why2 = output.code === void 0 ? "the connection to the server was lost during the install step. A lost connection does not interrupt the renames, so the server holds the old pair or the new one, never a mix; run the action again to finish" : `the install step ended early (exit ${String(output.code)}: ${firstLine(output.stderr) || "no message"})`;
+      throw new HostError(`${why2}.`, false);
     }
     const restartResult = output.values.get("restart");
     const why = {

@@ -272,10 +272,11 @@ class HostRun {
       );
     if (this.changed && output.values.get('installed') !== 'yes') {
       // The script ended before it said the pair was in place: never take that for success.
-      throw new HostError(
-        `the install step ended early (exit ${output.code ?? 'by signal'}: ${firstLine(output.stderr) || 'no message'}).`,
-        false,
-      );
+      const why =
+        output.code === undefined
+          ? 'the connection to the server was lost during the install step. A lost connection does not interrupt the renames, so the server holds the old pair or the new one, never a mix; run the action again to finish'
+          : `the install step ended early (exit ${String(output.code)}: ${firstLine(output.stderr) || 'no message'})`;
+      throw new HostError(`${why}.`, false);
     }
     const restartResult = output.values.get('restart');
     const why: Record<string, string> = {

@@ -168,9 +168,9 @@ echo "time-firewall=$((t1 - t0))"
 if [ "$write" = 1 ]; then
   new_cert="$dir/.$cert.fsd-new"; new_key="$dir/.$key.fsd-new"
   trap "rm -f \"\$new_cert\" \"\$new_key\"" EXIT
-  # A dropped connection (HUP) or a stop before the renames ends the script through
-  # its EXIT trap, so no half-written file is left behind.
-  trap "exit 1" HUP INT TERM
+  # A dropped connection (HUP, or PIPE on the next output) or a stop before the
+  # renames ends the script through its EXIT trap: no half-written file is left.
+  trap "exit 1" HUP INT TERM PIPE
   msg=$( { head -c "$cert_bytes" >"$new_cert"; } 2>&1) || fail write "$msg"
   msg=$( { head -c "$key_bytes" >"$new_key"; } 2>&1) || fail write "$msg"
   [ "$(sha256sum <"$new_cert" | cut -d " " -f 1)" = "$cert_sum" ] || fail incomplete-upload

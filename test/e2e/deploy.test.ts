@@ -156,8 +156,34 @@ describe('deploy to an nftables host (policy drop)', () => {
         expect(commands).not.toContain(line);
       }
     }
-    const run = host.runAction({ ...host.connectionInputs(), ...certificateInputs(leaf()) });
+    const marker = host.run(['mktemp', '/tmp/fsd-audit-XXXXXX']).trim();
+    const pair = leaf();
+    let runnerFiles = '';
+    const run = host.runAction(
+      { ...host.connectionInputs(), ...certificateInputs(pair) },
+      {
+        inspect: (folder) =>
+          (runnerFiles = execFileSync(
+            'sh',
+            ['-c', `find ${folder} -type f -not -path '*/action/dist/*' -exec cat {} +`],
+            { encoding: 'utf8' },
+          )),
+      },
+    );
     expect(run.status).toBe(0);
+    // Nothing the runner wrote (outputs, summary, temp files) holds a line of the key…
+    const keyLines = pair.keyPem
+      .split('\n')
+      .filter((line) => line.length > 20 && !line.startsWith('-----'));
+    for (const line of keyLines) expect(runnerFiles).not.toContain(line);
+    // …nor any file the deploy left in the server's temporary folders or the user's shell history.
+    const leftovers = host.run([
+      'sh',
+      '-c',
+      `find /tmp /var/tmp /dev/shm ${host.dir}/home -type f -newer ${marker} -not -path '*/fsd-runner-*' -not -path '*/fsd-pki-*' 2>/dev/null -exec cat {} + || true`,
+    ]);
+    for (const line of keyLines) expect(leftovers).not.toContain(line);
+    expect(host.run(['sh', '-c', `ls -A ${host.dir}/home`]).trim()).toBe('');
     const log = visibleLog(run);
     for (const line of run.stdout.split('\n').filter((text) => text.startsWith('::add-mask::'))) {
       const secret = line.slice('::add-mask::'.length);

@@ -164,4 +164,26 @@ describe('faults on a real host', () => {
     expect(expectConsistent('/ssl').key).toBe(old.key);
     expect(host.servedFingerprint()).toBe(new X509Certificate(old.cert).fingerprint256);
   });
+
+  it('the SSH connection cut during the install: the old pair stays, no temp files, the error says so', async () => {
+    const old = expectConsistent('/ssl');
+    // Hold the deploy lock, so the install script is caught waiting with the new pair in its input.
+    host.run(['sh', '-c', 'setsid flock /ssl/.fsd.lock sleep 8 </dev/null >/dev/null 2>&1 &']);
+    const running = host.startAction(inputs(pki.leaf('localhost', root, { sans: SANS })));
+    const deadline = Date.now() + 30_000;
+    while (
+      !host.run(['sh', '-c', 'pgrep -f "[f]sd-install" || true']).trim() &&
+      Date.now() < deadline
+    ) {
+      await sleep(50);
+    }
+    // Cut the connection from the server side: kill the user's sshd session process.
+    host.run(['sh', '-c', 'pkill -KILL -f "[s]shd: deploy" || true']);
+    const run = await running.result;
+    expect(run.status).toBe(1);
+    expect(run.error).toContain('the connection to the server was lost during the install step');
+    await sleep(9000); // the lock holder ends; the orphaned script must not install afterwards
+    expect(expectConsistent('/ssl').key).toBe(old.key);
+    expect(host.servedFingerprint()).toBe(new X509Certificate(old.cert).fingerprint256);
+  });
 });

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Words put before `node dist/index.js`, such as an nsenter into a test host. */
   readonly prefix?: readonly string[];
   readonly timeoutMs?: number;
+  /** Called with the runner's folder (RUNNER_TEMP) after the run, before it is removed. */
+  readonly inspect?: (runnerFolder: string) => void;
 }
 
 /** A runner's folders for one run: the action's copy, the workspace, the output and summary files. */
@@ -93,6 +95,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
       timeout: options.timeoutMs ?? 120_000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.inspect?.(folders.home);
     return collect(folders, result.status, result.stdout, result.stderr);
   } finally {
     rmSync(folders.home, { recursive: true, force: true });
