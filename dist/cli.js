@@ -94089,6 +94089,7 @@ var HostRun = class {
   backupDir;
   probed;
   planned;
+  httpCheck;
   hygiene;
   sudo;
   cert;
@@ -94096,6 +94097,12 @@ var HostRun = class {
   async deploy() {
     const remote = this.settings.remote;
     this.stopIfCancelled();
+    if (this.settings.probe.enabled && !this.settings.dryRun) {
+      this.httpCheck = checkHttpRedirect(
+        this.settings.probe.address ?? this.target.host,
+        this.domains[0] ?? this.target.host
+      );
+    }
     this.session = await this.timed(
       "connect",
       () => SshSession.open(this.target, this.settings.ssh, (message) => {
@@ -94250,7 +94257,7 @@ var HostRun = class {
   async checkHygiene(address, port, domain) {
     const [legacyTls, httpRedirect] = await Promise.all([
       checkLegacyTls(address, port, domain),
-      checkHttpRedirect(address, domain)
+      this.httpCheck ?? checkHttpRedirect(address, domain)
     ]);
     this.hygiene = { legacyTls, httpRedirect };
     if (legacyTls === "accepted") {

@@ -86749,6 +86749,7 @@ var HostRun = class {
   backupDir;
   probed;
   planned;
+  httpCheck;
   hygiene;
   sudo;
   cert;
@@ -86756,6 +86757,12 @@ var HostRun = class {
   async deploy() {
     const remote = this.settings.remote;
     this.stopIfCancelled();
+    if (this.settings.probe.enabled && !this.settings.dryRun) {
+      this.httpCheck = checkHttpRedirect(
+        this.settings.probe.address ?? this.target.host,
+        this.domains[0] ?? this.target.host
+      );
+    }
     this.session = await this.timed(
       "connect",
       () => SshSession.open(this.target, this.settings.ssh, (message) => {
@@ -86910,7 +86917,7 @@ var HostRun = class {
   async checkHygiene(address, port, domain) {
     const [legacyTls, httpRedirect] = await Promise.all([
       checkLegacyTls(address, port, domain),
-      checkHttpRedirect(address, domain)
+      this.httpCheck ?? checkHttpRedirect(address, domain)
     ]);
     this.hygiene = { legacyTls, httpRedirect };
     if (legacyTls === "accepted") {

@@ -130,6 +130,7 @@ class HostRun {
   private backupDir: string | undefined;
   private probed: ProbeSuccess | undefined;
   private planned: string[] | undefined;
+  private httpCheck: Promise<HttpRedirect> | undefined;
   private hygiene: { legacyTls: LegacyTls; httpRedirect: HttpRedirect } | undefined;
   private readonly sudo: boolean;
   private readonly cert: Buffer;
@@ -151,6 +152,14 @@ class HostRun {
   async deploy(): Promise<void> {
     const remote = this.settings.remote;
     this.stopIfCancelled();
+    // Whether http:// redirects does not depend on the new pair: asked now, it costs no time later
+    // (a dropped port 80 takes the check's whole timeout). It never rejects.
+    if (this.settings.probe.enabled && !this.settings.dryRun) {
+      this.httpCheck = checkHttpRedirect(
+        this.settings.probe.address ?? this.target.host,
+        this.domains[0] ?? this.target.host,
+      );
+    }
     this.session = await this.timed('connect', () =>
       SshSession.open(this.target, this.settings.ssh, (message) => {
         core.info(`${this.name}: ${message}`);
@@ -317,7 +326,7 @@ class HostRun {
   private async checkHygiene(address: string, port: number, domain: string): Promise<void> {
     const [legacyTls, httpRedirect] = await Promise.all([
       checkLegacyTls(address, port, domain),
-      checkHttpRedirect(address, domain),
+      this.httpCheck ?? checkHttpRedirect(address, domain),
     ]);
     this.hygiene = { legacyTls, httpRedirect };
     if (legacyTls === 'accepted') {
