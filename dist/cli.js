@@ -93965,6 +93965,45 @@ function describeConnectError(error2, where2, hostKeyRefused, ssh) {
   return new SshError(`could not connect to ${where2}: ${error2.message}${code ? ` (${code})` : ""}`);
 }
 
+// src/deploy/messages.ts
+function installFailure(step, detail, dir) {
+  const said = detail === void 0 || detail === "" ? "" : ` (${detail})`;
+  const messages = {
+    mkdir: `could not create ${dir}${said}.`,
+    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
+    "lock-timeout": `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
+    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
+    "incomplete-upload": `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
+    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
+    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
+    chmod: `could not set the files' modes${said}.`,
+    rename: `could not move the new files into place${said}.`,
+    firewall: `could not open the port in the firewall${said}.`
+  };
+  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
+}
+function privilegeProblem(username, stderr, code) {
+  if (/password is required|a terminal is required/i.test(stderr)) {
+    return `sudo asks user '${username}' for a password. The action runs 'sudo -n', which cannot answer: allow the user passwordless sudo (e.g. '${username} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${username}), or log in as root. Nothing was changed.`;
+  }
+  if (/sudo: (command )?not found|sudo: not found/i.test(stderr)) {
+    return `sudo is not installed on the server, and user '${username}' is not root. Install sudo, or log in as root. Nothing was changed.`;
+  }
+  if (/not in the sudoers|not allowed to execute|may not run sudo/i.test(stderr)) {
+    return `user '${username}' may not use sudo on the server. Allow it passwordless sudo, or log in as root. Nothing was changed.`;
+  }
+  return `the server did not run the action's commands (exit ${code ?? "by signal"}): ${firstLine(stderr)}. Nothing was changed.`;
+}
+function logTail(output) {
+  const log = output.sections.get("log")?.filter(Boolean) ?? [];
+  return log.length === 0 ? "." : `. The end of its log:
+${log.slice(-15).join("\n")}
+`;
+}
+function firstLine(text) {
+  return text.trim().split("\n")[0]?.slice(0, 300) ?? "";
+}
+
 // src/probe/hygiene.ts
 var import_undici3 = __toESM(require_undici2(), 1);
 import { isIP as isIP4 } from "node:net";
@@ -94030,22 +94069,6 @@ var HostError = class extends Error {
   }
   rolledBack;
 };
-function installFailure(step, detail, dir) {
-  const said = detail === void 0 || detail === "" ? "" : ` (${detail})`;
-  const messages = {
-    mkdir: `could not create ${dir}${said}.`,
-    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
-    "lock-timeout": `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
-    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
-    "incomplete-upload": `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
-    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
-    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
-    chmod: `could not set the files' modes${said}.`,
-    rename: `could not move the new files into place${said}.`,
-    firewall: `could not open the port in the firewall${said}.`
-  };
-  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
-}
 var PREFLIGHT_TIMEOUT_MS = 3e4;
 async function deployHost(target, job) {
   const run2 = new HostRun(target, job.settings, job.bundle, job.domains, job.cancelled);
@@ -94392,27 +94415,6 @@ function guard(check2) {
       false
     );
   }
-}
-function privilegeProblem(username, stderr, code) {
-  if (/password is required|a terminal is required/i.test(stderr)) {
-    return `sudo asks user '${username}' for a password. The action runs 'sudo -n', which cannot answer: allow the user passwordless sudo (e.g. '${username} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${username}), or log in as root. Nothing was changed.`;
-  }
-  if (/sudo: (command )?not found|sudo: not found/i.test(stderr)) {
-    return `sudo is not installed on the server, and user '${username}' is not root. Install sudo, or log in as root. Nothing was changed.`;
-  }
-  if (/not in the sudoers|not allowed to execute|may not run sudo/i.test(stderr)) {
-    return `user '${username}' may not use sudo on the server. Allow it passwordless sudo, or log in as root. Nothing was changed.`;
-  }
-  return `the server did not run the action's commands (exit ${code ?? "by signal"}): ${firstLine(stderr)}. Nothing was changed.`;
-}
-function logTail(output) {
-  const log = output.sections.get("log")?.filter(Boolean) ?? [];
-  return log.length === 0 ? "." : `. The end of its log:
-${log.slice(-15).join("\n")}
-`;
-}
-function firstLine(text) {
-  return text.trim().split("\n")[0]?.slice(0, 300) ?? "";
 }
 function sha256(data) {
   return createHash2("sha256").update(data).digest("hex");

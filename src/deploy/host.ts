@@ -11,6 +11,7 @@ import { INSTALL, PREFLIGHT, ROLLBACK, SERVED_LOCALLY } from '../remote/scripts.
 import { chooseRestart, type RestartMode } from '../remote/service.js';
 import { shellCommand, type ShellArg } from '../remote/shell.js';
 import { SshSession } from '../remote/ssh.js';
+import { firstLine, installFailure, logTail, privilegeProblem } from './messages.js';
 import { ProbeError, probeUntilServed, type ProbeSuccess } from '../probe/probe.js';
 import {
   checkHttpRedirect,
@@ -65,24 +66,6 @@ export interface DeployJob {
 interface ScriptResult extends ScriptOutput {
   readonly code: number | undefined;
   readonly stderr: string;
-}
-
-/** What a failed install step means, for the error message. */
-function installFailure(step: string, detail: string | undefined, dir: string): string {
-  const said = detail === undefined || detail === '' ? '' : ` (${detail})`;
-  const messages: Record<string, string> = {
-    mkdir: `could not create ${dir}${said}.`,
-    lock: `could not create the lock file in ${dir}${said}; is it read-only?`,
-    'lock-timeout': `another deploy held the lock on ${dir} for too long; try again when it has finished.`,
-    write: `could not write the new files in ${dir}${said}; is it full or read-only?`,
-    'incomplete-upload': `the new files arrived incomplete (the connection was cut during the upload); nothing was replaced.`,
-    backup: `could not back up the current pair in ${dir}/.backup${said}; is it full?`,
-    chown: `could not give the files to the owner${said}; does that user exist on the server?`,
-    chmod: `could not set the files' modes${said}.`,
-    rename: `could not move the new files into place${said}.`,
-    firewall: `could not open the port in the firewall${said}.`,
-  };
-  return `the install step failed: ${messages[step] ?? `${step}${said}`}`;
 }
 
 /** How one remote script runs. */
@@ -482,29 +465,6 @@ function guard<T>(check: () => T): T {
       false,
     );
   }
-}
-
-/** Why a remote script never started: sudo missing, asking for a password, or refusing. */
-function privilegeProblem(username: string, stderr: string, code: number | undefined): string {
-  if (/password is required|a terminal is required/i.test(stderr)) {
-    return `sudo asks user '${username}' for a password. The action runs 'sudo -n', which cannot answer: allow the user passwordless sudo (e.g. '${username} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/${username}), or log in as root. Nothing was changed.`;
-  }
-  if (/sudo: (command )?not found|sudo: not found/i.test(stderr)) {
-    return `sudo is not installed on the server, and user '${username}' is not root. Install sudo, or log in as root. Nothing was changed.`;
-  }
-  if (/not in the sudoers|not allowed to execute|may not run sudo/i.test(stderr)) {
-    return `user '${username}' may not use sudo on the server. Allow it passwordless sudo, or log in as root. Nothing was changed.`;
-  }
-  return `the server did not run the action's commands (exit ${code ?? 'by signal'}): ${firstLine(stderr)}. Nothing was changed.`;
-}
-
-function logTail(output: ScriptOutput): string {
-  const log = output.sections.get('log')?.filter(Boolean) ?? [];
-  return log.length === 0 ? '.' : `. The end of its log:\n${log.slice(-15).join('\n')}\n`;
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.slice(0, 300) ?? '';
 }
 
 function sha256(data: Buffer): string {
