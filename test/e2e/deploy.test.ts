@@ -182,6 +182,7 @@ describe('deploy to an nftables host (policy drop)', () => {
       '-c',
       `find /tmp /var/tmp /dev/shm ${host.dir}/home -type f -newer ${marker} -not -path '*/fsd-runner-*' -not -path '*/fsd-pki-*' 2>/dev/null -exec cat {} + || true`,
     ]);
+    host.run(['rm', '-f', marker]);
     for (const line of keyLines) expect(leftovers).not.toContain(line);
     expect(host.run(['sh', '-c', `ls -A ${host.dir}/home`]).trim()).toBe('');
     const log = visibleLog(run);
