@@ -79,14 +79,7 @@ function actionInputs(
   pair: Issued,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    ...host.connectionInputs(),
-    certificate: pair.certPem,
-    'private-key': pair.keyPem,
-    'ca-bundle': root.certPem,
-    domains: 'localhost',
-    ...extra,
-  };
+  return host.deployInputs(pair, root, extra);
 }
 
 /** One action deploy; its wall time and its phases. */

@@ -55,13 +55,7 @@ afterAll(() => {
 });
 
 function good(): Record<string, string> {
-  return {
-    ...host.connectionInputs(),
-    certificate: pair.certPem,
-    'private-key': pair.keyPem,
-    'ca-bundle': root.certPem,
-    domains: 'localhost',
-  };
+  return host.deployInputs(pair, root);
 }
 
 /** A case: what to change in the good inputs (undefined deletes), and the input the error must name. */

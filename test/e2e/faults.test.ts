@@ -27,14 +27,7 @@ afterAll(() => {
 });
 
 function inputs(pair: Issued, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...host.connectionInputs(),
-    certificate: pair.certPem,
-    'private-key': pair.keyPem,
-    'ca-bundle': root.certPem,
-    domains: 'localhost',
-    ...extra,
-  };
+  return host.deployInputs(pair, root, extra);
 }
 
 /** The pair in `dir` is a certificate and its own key, and no temporary file lies beside it. */

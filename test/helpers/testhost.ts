@@ -177,6 +177,22 @@ export class TestHost {
     };
   }
 
+  /** The inputs of a deploy of `pair` to this host, trusting `root`, for `localhost`. */
+  deployInputs(
+    pair: { readonly certPem: string; readonly keyPem: string },
+    root: { readonly certPem: string },
+    extra: Record<string, string> = {},
+  ): Record<string, string> {
+    return {
+      ...this.connectionInputs(),
+      certificate: pair.certPem,
+      'private-key': pair.keyPem,
+      'ca-bundle': root.certPem,
+      domains: 'localhost',
+      ...extra,
+    };
+  }
+
   /**
    * Runs dist/index.js as the runner would, inside this host's network
    * namespace; with `resolveNames`, in its mount namespace too, where its
