@@ -85580,7 +85580,7 @@ function parsePrivateKey(material, passphrase) {
     );
   }
   const pem = encrypted ? key.export({ type: "pkcs8", format: "pem" }).toString() : block.text;
-  return { key, pem, wasEncrypted: encrypted };
+  return { key, pem };
 }
 function misplacedBlock(material, block, allowed) {
   if (allowed.has(block.label)) return [];
@@ -85750,7 +85750,7 @@ async function observe(options) {
     });
     await response.body.dump();
     if (handshake === void 0) throw new Error("no TLS handshake was seen");
-    return describeHandshake(handshake, options.domain, response.statusCode);
+    return describeHandshake(handshake, options.domain);
   } finally {
     await client.destroy().catch(() => void 0);
   }
@@ -85764,7 +85764,7 @@ function readHandshake(socket) {
     ...socket.authorized ? {} : { chainError: String(socket.authorizationError) }
   };
 }
-function describeHandshake(handshake, domain, httpStatus) {
+function describeHandshake(handshake, domain) {
   if (handshake.peer === void 0) throw new Error("the server sent no certificate");
   const nameError = checkServerIdentity(domain, handshake.peer);
   return {
@@ -85772,7 +85772,6 @@ function describeHandshake(handshake, domain, httpStatus) {
     tlsVersion: handshake.protocol,
     ...handshake.chainError === void 0 ? {} : { chainError: handshake.chainError },
     ...nameError === void 0 ? {} : { nameError: nameError.message },
-    httpStatus,
     leaf: new X509Certificate3(handshake.peer.raw)
   };
 }
@@ -85800,16 +85799,14 @@ var FIRST_DELAY_MS = 25;
 var MAX_DELAY_MS = 500;
 var MODERN_TLS = /* @__PURE__ */ new Set(["TLSv1.2", "TLSv1.3"]);
 async function probeUntilServed(plan) {
-  const started = Date.now();
-  const deadline = started + plan.timeoutSeconds * 1e3;
+  const deadline = Date.now() + plan.timeoutSeconds * 1e3;
   let tlsVersion = "";
   for (const domain of plan.domains) {
     tlsVersion = (await probeDomain(plan, domain, deadline)).tlsVersion;
   }
   return {
     servedFingerprint: plan.expectedFingerprint,
-    tlsVersion,
-    waitedMs: Date.now() - started
+    tlsVersion
   };
 }
 async function poll(endpoint, domain, deadline, done) {
@@ -86534,10 +86531,6 @@ var SshSession = class _SshSession {
   close() {
     this.client.end();
     this.bastion?.end();
-  }
-  /** Resolves when the connection is gone (for tests and clean shutdown). */
-  onClose(listener) {
-    this.client.once("close", listener);
   }
 };
 function forwardOut(bastion, via, target) {

@@ -64,7 +64,6 @@ export interface ParsedKey {
    * for a passphrase. A secret: the caller masks it.
    */
   readonly pem: string;
-  readonly wasEncrypted: boolean;
 }
 
 /** The one private key of the `private-key` input, decrypted with the passphrase if needed. */
@@ -108,7 +107,7 @@ export function parsePrivateKey(material: Material, passphrase: string | undefin
     );
   }
   const pem = encrypted ? key.export({ type: 'pkcs8', format: 'pem' }).toString() : block.text;
-  return { key, pem, wasEncrypted: encrypted };
+  return { key, pem };
 }
 
 /** A problem when a block does not belong in this input, naming where it belongs. */

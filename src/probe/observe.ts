@@ -13,7 +13,6 @@ export interface Observation {
   readonly chainError?: string;
   /** Whether the served leaf names the domain. */
   readonly nameError?: string;
-  readonly httpStatus: number;
   /** The served leaf itself. */
   readonly leaf: X509Certificate;
 }
@@ -68,7 +67,7 @@ export async function observe(options: ObserveOptions): Promise<Observation> {
     });
     await response.body.dump();
     if (handshake === undefined) throw new Error('no TLS handshake was seen');
-    return describeHandshake(handshake, options.domain, response.statusCode);
+    return describeHandshake(handshake, options.domain);
   } finally {
     await client.destroy().catch(() => undefined);
   }
@@ -91,7 +90,7 @@ function readHandshake(socket: TLSSocket): Handshake {
   };
 }
 
-function describeHandshake(handshake: Handshake, domain: string, httpStatus: number): Observation {
+function describeHandshake(handshake: Handshake, domain: string): Observation {
   if (handshake.peer === undefined) throw new Error('the server sent no certificate');
   const nameError = checkServerIdentity(domain, handshake.peer);
   return {
@@ -99,7 +98,6 @@ function describeHandshake(handshake: Handshake, domain: string, httpStatus: num
     tlsVersion: handshake.protocol,
     ...(handshake.chainError === undefined ? {} : { chainError: handshake.chainError }),
     ...(nameError === undefined ? {} : { nameError: nameError.message }),
-    httpStatus,
     leaf: new X509Certificate(handshake.peer.raw),
   };
 }

@@ -13,8 +13,6 @@ export interface ProbePlan extends Endpoint {
 export interface ProbeSuccess {
   readonly servedFingerprint: string;
   readonly tlsVersion: string;
-  /** From the first attempt to the last success. */
-  readonly waitedMs: number;
 }
 
 /** Why the probe failed: never reached the server, or reached it and saw something wrong. */
@@ -42,8 +40,7 @@ const MODERN_TLS = new Set(['TLSv1.2', 'TLSv1.3']);
  * deadline of `timeoutSeconds`.
  */
 export async function probeUntilServed(plan: ProbePlan): Promise<ProbeSuccess> {
-  const started = Date.now();
-  const deadline = started + plan.timeoutSeconds * 1000;
+  const deadline = Date.now() + plan.timeoutSeconds * 1000;
   let tlsVersion = '';
   for (const domain of plan.domains) {
     tlsVersion = (await probeDomain(plan, domain, deadline)).tlsVersion;
@@ -51,7 +48,6 @@ export async function probeUntilServed(plan: ProbePlan): Promise<ProbeSuccess> {
   return {
     servedFingerprint: plan.expectedFingerprint,
     tlsVersion,
-    waitedMs: Date.now() - started,
   };
 }
 

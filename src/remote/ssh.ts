@@ -110,11 +110,6 @@ export class SshSession {
     this.client.end();
     this.bastion?.end();
   }
-
-  /** Resolves when the connection is gone (for tests and clean shutdown). */
-  onClose(listener: () => void): void {
-    this.client.once('close', listener);
-  }
 }
 
 /**

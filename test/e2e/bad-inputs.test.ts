@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRun } from '../helpers/action.ts';
+import { visibleLog } from '../helpers/action.ts';
 import { Pki } from '../helpers/pki.ts';
 import { TestHost } from '../helpers/testhost.ts';
 
@@ -163,14 +163,6 @@ const cases = (): Case[] => [
   ],
 ];
 
-function visible(run: ActionRun): string {
-  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]
-    .join('\n')
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-}
-
 describe('the bad-input corpus', () => {
   it('has at least 30 distinct cases covering every input', () => {
     expect(cases().length).toBeGreaterThanOrEqual(30);
@@ -185,7 +177,7 @@ describe('the bad-input corpus', () => {
     const run = host.runAction(inputs, { workspace });
     expect(run.status).not.toBe(0);
     expect(run.error).toContain(`Input '${input}':`);
-    const log = visible(run);
+    const log = visibleLog(run);
     for (const secret of secrets) expect(log).not.toContain(secret);
     expect(host.snapshot()).toBe(before);
   });

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionRun } from '../helpers/action.ts';
+import { visibleLog } from '../helpers/action.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 import { TestHost } from '../helpers/testhost.ts';
 
@@ -41,15 +41,6 @@ function certificateInputs(pair: Issued): Record<string, string> {
 
 function fingerprint(pair: Issued): string {
   return new X509Certificate(pair.certPem).fingerprint256;
-}
-
-/** The action's own output, without the mask commands that carry the secrets to the runner. */
-function visibleLog(run: ActionRun): string {
-  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]
-    .join('\n')
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
 }
 
 function countPortRules(host: TestHost): number {

@@ -50,17 +50,22 @@ function separateDir(name: string, options: string): string {
   return dir;
 }
 
+/** A new pair into `dir`, where no app reads it: only the file steps matter. */
+function deployInto(dir: string) {
+  return host.runAction(
+    inputs(pki.leaf('localhost', root, { sans: SANS }), {
+      'remote-dir': dir,
+      'service-manager': 'none',
+      probe: 'false',
+    }),
+  );
+}
+
 describe('faults on a real host', () => {
   it('a full file system: refused before anything is replaced', () => {
     const dir = separateDir('full', 'size=64k');
     host.run(['sh', '-c', `dd if=/dev/zero of=${dir}/filler bs=4k 2>/dev/null; true`]);
-    const run = host.runAction(
-      inputs(pki.leaf('localhost', root, { sans: SANS }), {
-        'remote-dir': dir,
-        'service-manager': 'none',
-        probe: 'false',
-      }),
-    );
+    const run = deployInto(dir);
     expect(run.status).toBe(1);
     expect(run.error).toContain(`could not write the new files in ${dir} (`);
     expect(run.error).toContain('No space left on device');
@@ -71,13 +76,7 @@ describe('faults on a real host', () => {
   it('a read-only file system: refused before anything is replaced', () => {
     const dir = separateDir('ro', 'size=1m');
     host.run(['mount', '-o', 'remount,ro', dir]);
-    const run = host.runAction(
-      inputs(pki.leaf('localhost', root, { sans: SANS }), {
-        'remote-dir': dir,
-        'service-manager': 'none',
-        probe: 'false',
-      }),
-    );
+    const run = deployInto(dir);
     expect(run.status).toBe(1);
     expect(run.error).toContain(`could not create the lock file in ${dir}`);
     expect(run.error).toContain('Read-only file system');

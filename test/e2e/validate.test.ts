@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction, type ActionRun } from '../helpers/action.ts';
+import { runAction, visibleLog } from '../helpers/action.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
 let pki: Pki;
@@ -34,14 +34,6 @@ afterAll(() => {
   pki.dispose();
   rmSync(workspace, { recursive: true, force: true });
 });
-
-/** Every line the action printed that is not the mask command itself. */
-function visibleLog(run: ActionRun): string {
-  return (run.stdout + run.stderr)
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-}
 
 describe('dist/index.js in mode validate', () => {
   it('holds no native module and nothing besides the bundle', () => {

@@ -137,6 +137,18 @@ export function startAction(
   return { kill: (signal) => child.kill(signal), result };
 }
 
+/**
+ * Everything the run showed a person: its log, summary and outputs, less the
+ * `::add-mask::` commands, which carry each secret to the runner so it can hide it.
+ */
+export function visibleLog(run: ActionRun): string {
+  return [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]
+    .join('\n')
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
 /** Reads the runner's `name<<delimiter … delimiter` output file format. */
 function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
