@@ -7,6 +7,7 @@ import type { DeploySettings, Target } from '../inputs/settings.js';
 import { planFirewall, type FirewallPlan } from '../remote/firewall.js';
 import { parseScriptOutput, type ScriptOutput } from '../remote/output.js';
 import { readPreflight } from '../remote/preflight.js';
+import { loadUndici } from '../probe/undici.js';
 import { INSTALL, PREFLIGHT, ROLLBACK, SERVED_LOCALLY } from '../remote/scripts.js';
 import { chooseRestart, type RestartMode } from '../remote/service.js';
 import { shellCommand, type ShellArg } from '../remote/shell.js';
@@ -241,9 +242,16 @@ class HostRun {
     const timeout = (remote.restartTimeoutSeconds * 2 + remote.lockTimeoutSeconds + 60) * 1000;
     // The pair travels on the command's standard input, never on a command line or the runner's disk.
     const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : undefined;
-    const output = await this.timed('install', () =>
-      this.script('fsd-install', INSTALL, args, { timeoutMs: timeout, stdin, mayFail: true }),
-    );
+    const output = await this.timed('install', () => {
+      const running = this.script('fsd-install', INSTALL, args, {
+        timeoutMs: timeout,
+        stdin,
+        mayFail: true,
+      });
+      // The probe comes next: its HTTP client loads while the server writes and restarts.
+      if (this.settings.probe.enabled) void loadUndici();
+      return running;
+    });
     for (const phase of ['write', 'firewall', 'restart']) {
       const ms = Number(output.values.get(`time-${phase}`));
       if (Number.isFinite(ms)) this.phases[phase] = ms;

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { Client, buildConnector } from 'undici';
+import { loadUndici } from './undici.js';
 
 /** What one HTTPS request to the server showed. */
 export interface Observation {
@@ -35,6 +35,7 @@ export interface ObserveOptions {
  * refusing the handshake, so that even an untrusted certificate is seen.
  */
 export async function observe(options: ObserveOptions): Promise<Observation> {
+  const { Client, buildConnector } = await loadUndici();
   const servername = isIP(options.domain) === 0 ? options.domain : undefined;
   const connector = buildConnector({
     rejectUnauthorized: false,

@@ -173,6 +173,11 @@ function connect(target: Target, ssh: Login, sock?: Duplex, role = ''): Promise<
         return accepted;
       },
     });
+    // ssh2 writes each packet in pieces; with Nagle's algorithm on, every piece
+    // after the first waits for the server's delayed ACK, so each round trip of
+    // the handshake and each channel request cost about 40 ms (measured: a
+    // connection 270 ms, an exec 90 ms; without Nagle, 75 ms and 5 ms).
+    client.setNoDelay(true);
   });
 }
 

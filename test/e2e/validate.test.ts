@@ -36,8 +36,11 @@ afterAll(() => {
 });
 
 describe('dist/index.js in mode validate', () => {
-  it('holds no native module and nothing besides the bundle', () => {
-    expect(readdirSync('dist').sort()).toEqual(['cli.js', 'index.js', 'package.json']);
+  it('holds no native module and nothing besides the bundle and its chunks', () => {
+    expect(readdirSync('dist').sort()).toEqual(['chunks', 'cli.js', 'index.js', 'package.json']);
+    const chunks = readdirSync('dist/chunks');
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(chunk).toMatch(/^[\w-]+\.js$/);
   });
 
   it('fails with its own message when given no inputs at all', () => {
