@@ -8,7 +8,7 @@ const __dirname = __fsdDirname(__filename);
 import {
   Mode,
   run
-} from "./chunks/chunk-YYA7562G.js";
+} from "./chunks/chunk-XUIATXH7.js";
 import {
   __commonJS,
   __require,

@@ -76,6 +76,8 @@ interface ScriptOptions {
   readonly stdin?: Buffer | undefined;
   /** A non-zero exit is reported in the output (restart=failed) rather than thrown. */
   readonly mayFail?: boolean;
+  /** Work of the runner's that can overlap with the script, started once the script runs. */
+  readonly onStarted?: () => void;
 }
 
 /** Preflight answers within this; it only reads. */
@@ -242,16 +244,17 @@ class HostRun {
     const timeout = (remote.restartTimeoutSeconds * 2 + remote.lockTimeoutSeconds + 60) * 1000;
     // The pair travels on the command's standard input, never on a command line or the runner's disk.
     const stdin = this.changed ? Buffer.concat([this.cert, this.key]) : undefined;
-    const output = await this.timed('install', () => {
-      const running = this.script('fsd-install', INSTALL, args, {
+    const output = await this.timed('install', () =>
+      this.script('fsd-install', INSTALL, args, {
         timeoutMs: timeout,
         stdin,
         mayFail: true,
-      });
-      // The probe comes next: its HTTP client loads while the server writes and restarts.
-      if (this.settings.probe.enabled) void loadUndici();
-      return running;
-    });
+        // The probe comes next: its HTTP client loads while the server writes and restarts.
+        onStarted: () => {
+          if (this.settings.probe.enabled) void loadUndici();
+        },
+      }),
+    );
     for (const phase of ['write', 'firewall', 'restart']) {
       const ms = Number(output.values.get(`time-${phase}`));
       if (Number.isFinite(ms)) this.phases[phase] = ms;
@@ -411,6 +414,7 @@ class HostRun {
       shellCommand(name, text, args, this.sudo),
       options.stdin,
       options.timeoutMs,
+      options.onStarted,
     );
     const output = parseScriptOutput(result.stdout);
     if (!output.started)

@@ -73,8 +73,16 @@ export class SshSession {
     }
   }
 
-  /** Runs one command, feeding `stdin` (if any) and closing it; fails after `timeoutMs`. */
-  exec(command: string, stdin: Buffer | undefined, timeoutMs: number): Promise<ExecResult> {
+  /**
+   * Runs one command, feeding `stdin` (if any) and closing it; fails after
+   * `timeoutMs`. `onStarted` is called once the server runs the command.
+   */
+  exec(
+    command: string,
+    stdin: Buffer | undefined,
+    timeoutMs: number,
+    onStarted?: () => void,
+  ): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, stream) => {
         if (error) {
@@ -102,6 +110,7 @@ export class SshSession {
           });
         });
         stream.end(stdin);
+        onStarted?.();
       });
     });
   }
