@@ -8,7 +8,7 @@ const __dirname = __fsdDirname(__filename);
 import {
   Mode,
   run
-} from "./chunks/chunk-XUIATXH7.js";
+} from "./chunks/chunk-TJRZ6PMV.js";
 import {
   __commonJS,
   __require,

@@ -5,7 +5,7 @@ import { daysRemaining, validityPeriod } from '../certificate/validity.js';
 import { parseCertificates } from '../certificate/parse.js';
 import { mapWithLimit } from '../concurrency.js';
 import type { CheckSettings } from '../inputs/settings.js';
-import { poll } from '../probe/probe.js';
+import { deadlineIn, poll } from '../probe/probe.js';
 
 /** What one server serves for one domain, and whether that is good enough. */
 export interface EndpointReport {
@@ -60,11 +60,10 @@ async function checkEndpoint(
   const address = settings.probeAddress ?? host ?? domain;
   const where = `https://${address}:${settings.httpsPort} (SNI ${domain})`;
   const base = { ...(host === undefined ? {} : { host }), address, domain };
-  const deadline = Date.now() + settings.timeoutSeconds * 1000;
   const result = await poll(
     { address, port: settings.httpsPort, ca },
     domain,
-    deadline,
+    deadlineIn(settings.timeoutSeconds),
     () => true,
   );
   if (!result.seen) {

@@ -7,13 +7,18 @@ import type { DeploySettings, Target } from '../inputs/settings.js';
 import { planFirewall, type FirewallPlan } from '../remote/firewall.js';
 import { parseScriptOutput, type ScriptOutput } from '../remote/output.js';
 import { readPreflight } from '../remote/preflight.js';
-import { loadUndici } from '../probe/undici.js';
 import { INSTALL, PREFLIGHT, ROLLBACK, SERVED_LOCALLY } from '../remote/scripts.js';
 import { chooseRestart, type RestartMode } from '../remote/service.js';
 import { shellCommand, type ShellArg } from '../remote/shell.js';
 import { SshSession } from '../remote/ssh.js';
 import { firstLine, installFailure, logTail, privilegeProblem } from './messages.js';
-import { ProbeError, probeUntilServed, type ProbeSuccess } from '../probe/probe.js';
+import {
+  ProbeError,
+  startProbe,
+  type ProbePlan,
+  type ProbeSuccess,
+  type RunningProbe,
+} from '../probe/probe.js';
 import {
   checkHttpRedirect,
   checkLegacyTls,
@@ -115,6 +120,8 @@ class HostRun {
   private firewall: FirewallPlan | undefined;
   private backupDir: string | undefined;
   private probed: ProbeSuccess | undefined;
+  /** The probe, started as the install begins; awaited once the install is done. */
+  private probing: RunningProbe | undefined;
   private planned: string[] | undefined;
   private httpCheck: Promise<HttpRedirect> | undefined;
   private hygiene: { legacyTls: LegacyTls; httpRedirect: HttpRedirect } | undefined;
@@ -249,9 +256,11 @@ class HostRun {
         timeoutMs: timeout,
         stdin,
         mayFail: true,
-        // The probe comes next: its HTTP client loads while the server writes and restarts.
+        // The probe polls from the moment the server runs the install: it sees the new
+        // certificate within one poll of the app serving it, while the restart is confirmed.
         onStarted: () => {
-          if (this.settings.probe.enabled) void loadUndici();
+          if (this.settings.probe.enabled && this.changed)
+            this.probing = startProbe(this.probePlan());
         },
       }),
     );
@@ -291,9 +300,9 @@ class HostRun {
     if (failure !== undefined) await this.rollBack(restart, `${failure}${logTail(output)}`);
   }
 
-  private async probe(restart: RestartMode): Promise<void> {
+  private probePlan(): ProbePlan {
     const probe = this.settings.probe;
-    const plan = {
+    return {
       address: probe.address ?? this.target.host,
       port: this.settings.remote.httpsPort,
       domains: this.domains,
@@ -305,10 +314,17 @@ class HostRun {
       timeoutSeconds: probe.timeoutSeconds,
       signal: this.cancelled,
     };
+  }
+
+  private async probe(restart: RestartMode): Promise<void> {
+    const plan = this.probePlan();
+    const running = this.probing ?? startProbe(plan);
+    // probe-timeout counts from the end of the install, however long the probe has been polling.
+    running.startClock();
     try {
-      this.probed = await this.timed('probe', () => probeUntilServed(plan));
+      this.probed = await this.timed('probe', () => running.result);
       core.info(
-        `${this.name}: serves ${this.probed.servedFingerprint} over ${this.probed.tlsVersion} for ${plan.domains.join(', ')}.`,
+        `${this.name}: serves ${this.probed.servedFingerprint} over ${this.probed.tlsVersion} for ${plan.domains.join(', ')} (first seen at ${new Date(this.probed.firstSeenAt).toISOString()}).`,
       );
     } catch (error) {
       await this.probeFailed(error, plan.port, restart);
@@ -355,6 +371,7 @@ class HostRun {
 
   /** Restores the previous pair and restarts, then fails with what went wrong. */
   private async rollBack(restart: RestartMode, why: string): Promise<never> {
+    this.probing?.stop();
     const remote = this.settings.remote;
     core.warning(`${this.name}: ${why} Rolling back.`);
     const args: ShellArg[] = [
@@ -463,6 +480,7 @@ class HostRun {
   }
 
   close(): void {
+    this.probing?.stop();
     this.session?.close();
   }
 }

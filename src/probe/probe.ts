@@ -13,6 +13,8 @@ export interface ProbePlan extends Endpoint {
 export interface ProbeSuccess {
   readonly servedFingerprint: string;
   readonly tlsVersion: string;
+  /** When a request first saw the new certificate (epoch ms). */
+  readonly firstSeenAt: number;
 }
 
 /** Why the probe failed: never reached the server, or reached it and saw something wrong. */
@@ -29,8 +31,13 @@ export class ProbeError extends Error {
 
 /** Each attempt may take this long at most. */
 const ATTEMPT_TIMEOUT_MS = 5000;
-/** Poll tightly at first (a restart is often quick), then back off for a slow service. */
+/**
+ * Poll every 25 ms for the first 5 s (a restart is usually done by then, and
+ * the new certificate is seen within one poll of being served), then back off
+ * to 0.5 s, so a slow service is not flooded.
+ */
 const FIRST_DELAY_MS = 25;
+const TIGHT_FOR_MS = 5000;
 const MAX_DELAY_MS = 500;
 const MODERN_TLS = new Set(['TLSv1.2', 'TLSv1.3']);
 
@@ -39,15 +46,62 @@ const MODERN_TLS = new Set(['TLSv1.2', 'TLSv1.3']);
  * a trusted chain, a matching name and TLS 1.2 or newer; all within one
  * deadline of `timeoutSeconds`.
  */
-export async function probeUntilServed(plan: ProbePlan): Promise<ProbeSuccess> {
-  const deadline = Date.now() + plan.timeoutSeconds * 1000;
+export async function probeUntilServed(
+  plan: ProbePlan,
+  deadline: Deadline = deadlineIn(plan.timeoutSeconds),
+): Promise<ProbeSuccess> {
   let tlsVersion = '';
+  let firstSeenAt: number | undefined;
   for (const domain of plan.domains) {
     tlsVersion = (await probeDomain(plan, domain, deadline)).tlsVersion;
+    firstSeenAt ??= Date.now();
   }
   return {
     servedFingerprint: plan.expectedFingerprint,
     tlsVersion,
+    firstSeenAt: firstSeenAt ?? Date.now(),
+  };
+}
+
+/** When polling gives up (epoch ms); asked before each wait, so it may move. */
+export type Deadline = () => number;
+
+export function deadlineIn(seconds: number): Deadline {
+  const at = Date.now() + seconds * 1000;
+  return () => at;
+}
+
+/** A probe that polls from the moment it is started, ahead of its own clock. */
+export interface RunningProbe {
+  readonly result: Promise<ProbeSuccess>;
+  /** Starts the probe-timeout clock: until then the probe polls without a deadline. */
+  startClock(): void;
+  /** Stops polling: the result is no longer wanted. */
+  stop(): void;
+}
+
+/**
+ * Starts probing now, with probe-timeout counted only from startClock(). A
+ * deploy starts it as the install begins, so that the new certificate is
+ * seen within one poll of the app serving it, while the restart is still
+ * being confirmed, rather than one round trip after the install returns.
+ */
+export function startProbe(plan: ProbePlan): RunningProbe {
+  const stopper = new AbortController();
+  let at = Number.POSITIVE_INFINITY;
+  const signal =
+    plan.signal === undefined ? stopper.signal : AbortSignal.any([plan.signal, stopper.signal]);
+  const result = probeUntilServed({ ...plan, signal }, () => at);
+  // Awaited once the install is done, or abandoned when it fails: never unhandled.
+  result.catch(() => undefined);
+  return {
+    result,
+    startClock: () => {
+      at = Date.now() + plan.timeoutSeconds * 1000;
+    },
+    stop: () => {
+      stopper.abort();
+    },
   };
 }
 
@@ -74,14 +128,15 @@ export interface PollResult {
 export async function poll(
   endpoint: Endpoint,
   domain: string,
-  deadline: number,
+  deadline: Deadline,
   done: (seen: Observation) => boolean,
 ): Promise<PollResult> {
+  const started = Date.now();
   let delay = FIRST_DELAY_MS;
   let lastError = 'no attempt was made';
   let lastSeen: Observation | undefined;
   while (endpoint.signal?.aborted !== true) {
-    const remaining = deadline - Date.now();
+    const remaining = deadline() - Date.now();
     try {
       const seen = await observe({
         address: endpoint.address,
@@ -95,13 +150,14 @@ export async function poll(
     } catch (error) {
       lastError = error instanceof Error ? describeNetworkError(error) : String(error);
     }
-    if (Date.now() + delay >= deadline) break;
+    if (Date.now() + delay >= deadline()) break;
     await sleep(
       delay,
       undefined,
       endpoint.signal === undefined ? {} : { signal: endpoint.signal },
     ).catch(() => undefined);
-    delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
+    if (Date.now() - started >= TIGHT_FOR_MS)
+      delay = Math.min(MAX_DELAY_MS, Math.ceil(delay * 1.5));
   }
   return { done: false, ...(lastSeen === undefined ? {} : { seen: lastSeen }), lastError };
 }
@@ -109,7 +165,7 @@ export async function poll(
 async function probeDomain(
   plan: ProbePlan,
   domain: string,
-  deadline: number,
+  deadline: Deadline,
 ): Promise<Observation> {
   const result = await poll(
     plan,
