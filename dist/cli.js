@@ -8,7 +8,7 @@ const __dirname = __fsdDirname(__filename);
 import {
   Mode,
   run
-} from "./chunks/chunk-TJRZ6PMV.js";
+} from "./chunks/chunk-HYYRHY65.js";
 import {
   __commonJS,
   __require,

@@ -31,10 +31,10 @@ const banner = [
   'const __dirname = __fsdDirname(__filename);',
 ].join('\n');
 
-// One build of both entries with code splitting: undici, which only the
-// probe needs, sits in a chunk of its own that loads on first use (see
-// src/probe/undici.ts), so a run does not parse and evaluate it before its
-// first SSH byte. Old chunks go first, so dist/ holds only what this build wrote.
+// One build of both entries with code splitting: what only some runs need
+// sits in chunks of its own that load on first use (undici for the probe, see
+// src/probe/undici.ts; node-forge for pfx, see src/certificate/pkcs12.ts), so
+// a run does not parse and evaluate them before its first SSH byte. Old chunks go first, so dist/ holds only what this build wrote.
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 await build({

@@ -60,8 +60,26 @@ export function collectProblems<T>(problems: Problem[], read: () => T): T | unde
   try {
     return read();
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    problems.push(...error.problems);
+    keepProblems(problems, error);
     return undefined;
   }
+}
+
+/** collectProblems for a reader that waits (the PKCS#12 reader loads node-forge on first use). */
+export async function collectProblemsAsync<T>(
+  problems: Problem[],
+  read: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    keepProblems(problems, error);
+    return undefined;
+  }
+}
+
+/** Adds an InputError's problems to the list; any other error goes on up. */
+function keepProblems(problems: Problem[], error: unknown): void {
+  if (!(error instanceof InputError)) throw error;
+  problems.push(...error.problems);
 }

@@ -21,7 +21,7 @@ import {
  */
 export async function run(): Promise<void> {
   try {
-    const settings = getSettings();
+    const settings = await getSettings();
     switch (settings.mode) {
       case Mode.Check:
         await check(settings.check);

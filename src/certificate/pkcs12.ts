@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { Input } from '../constants.js';
 import { InputError } from '../errors.js';
 import { holdsKeyOf } from './describe.js';
@@ -23,7 +23,7 @@ export interface Pkcs12Contents {
  * ASN.1, which Node's crypto then reads. The leaf (the certificate of the
  * key) comes first, then the certificates that issued it, in order.
  */
-export function readPkcs12(base64: string, password: string): Pkcs12Contents {
+export async function readPkcs12(base64: string, password: string): Promise<Pkcs12Contents> {
   const der = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
   if (der.length === 0 || !/^[A-Za-z0-9+/=\s]+$/.test(base64)) {
     throw InputError.of(
@@ -31,7 +31,9 @@ export function readPkcs12(base64: string, password: string): Pkcs12Contents {
       'is not base64. Encode the .pfx/.p12 file with `base64 -w0 site.pfx` and store the result in a secret.',
     );
   }
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  // Loaded here, not at start-up: only pfx needs node-forge, and it costs ~15 ms to load.
+  const { default: forge } = await import('node-forge');
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString('binary')), true, password);
   } catch (error) {
@@ -48,9 +50,11 @@ export function readPkcs12(base64: string, password: string): Pkcs12Contents {
     );
   }
   const certificates = bagsOf(p12, CERT_BAG)
-    .map(certificateDer)
+    .map((bag) => certificateDer(forge, bag))
     .map((raw) => new X509Certificate(raw));
-  const keys = [...bagsOf(p12, SHROUDED_KEY_BAG), ...bagsOf(p12, KEY_BAG)].map(keyDer);
+  const keys = [...bagsOf(p12, SHROUDED_KEY_BAG), ...bagsOf(p12, KEY_BAG)].map((bag) =>
+    keyDer(forge, bag),
+  );
   const [keyBytes, extra] = keys;
   if (keyBytes === undefined || extra !== undefined) {
     throw InputError.of(
@@ -88,18 +92,18 @@ function chainFrom(leaf: X509Certificate, all: readonly X509Certificate[]): X509
   return chain;
 }
 
-function bagsOf(p12: forge.pkcs12.Pkcs12Pfx, type: string): forge.pkcs12.Bag[] {
+function bagsOf(p12: Forge.pkcs12.Pkcs12Pfx, type: string): Forge.pkcs12.Bag[] {
   return p12.getBags({ bagType: type })[type] ?? [];
 }
 
 /** A certificate bag's DER: forge's parsed RSA certificate re-encoded, or the raw ASN.1 it kept. */
-function certificateDer(bag: forge.pkcs12.Bag): Buffer {
+function certificateDer(forge: typeof Forge, bag: Forge.pkcs12.Bag): Buffer {
   const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
 /** A key bag's PKCS#8 DER: forge's RSA key wrapped, or the raw PrivateKeyInfo it kept (EC, Ed25519). */
-function keyDer(bag: forge.pkcs12.Bag): Buffer {
+function keyDer(forge: typeof Forge, bag: Forge.pkcs12.Bag): Buffer {
   const asn1 = bag.key
     ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))
     : bag.asn1;

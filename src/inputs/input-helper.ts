@@ -1,6 +1,12 @@
 import * as core from '@actions/core';
 import { Input, Mode, SECRET_INPUTS } from '../constants.js';
-import { InputError, collectProblems, quoteValue, type Problem } from '../errors.js';
+import {
+  InputError,
+  collectProblems,
+  collectProblemsAsync,
+  quoteValue,
+  type Problem,
+} from '../errors.js';
 import { domainSyntaxError, toDomain, type Domain } from './domains.js';
 import { readBinaryInWorkspace, readMaterial } from './material.js';
 import { readPkcs12 } from '../certificate/pkcs12.js';
@@ -15,7 +21,7 @@ const MAX_MIN_DAYS = 3650;
  * Reads every input once and returns the settings object. Secrets are masked
  * before anything else happens, so no later failure can print one.
  */
-export function getSettings(): Settings {
+export async function getSettings(): Promise<Settings> {
   for (const input of SECRET_INPUTS) {
     const value = core.getInput(input);
     if (value !== '') core.setSecret(value);
@@ -28,7 +34,7 @@ export function getSettings(): Settings {
     if (!check || problems.length > 0) throw new InputError(problems);
     return { mode, check };
   }
-  const certificate = collectProblems(problems, () => getCertificateSettings(workspace));
+  const certificate = await collectProblemsAsync(problems, () => getCertificateSettings(workspace));
   if (mode === Mode.Validate) {
     if (!certificate || problems.length > 0) throw new InputError(problems);
     return { mode, certificate };
@@ -77,11 +83,11 @@ function getMode(): Mode {
   return getChoice(Input.Mode, Object.values(Mode), Mode.Deploy);
 }
 
-function getCertificateSettings(workspace: string): CertificateSettings {
+async function getCertificateSettings(workspace: string): Promise<CertificateSettings> {
   const problems: Problem[] = [];
   const material = (input: Input, required: boolean): Material | undefined =>
     collectProblems(problems, () => getMaterial(input, required, workspace));
-  const pfx = collectProblems(problems, () => getPfxMaterial(workspace));
+  const pfx = await collectProblemsAsync(problems, () => getPfxMaterial(workspace));
   const certificate = pfx?.certificate ?? material(Input.Certificate, true);
   const privateKey = pfx?.privateKey ?? material(Input.PrivateKey, true);
   const chain = material(Input.Chain, false);
@@ -113,9 +119,9 @@ function getCertificateSettings(workspace: string): CertificateSettings {
  * `pfx` + `pfx-password`, the alternative to `certificate` + `private-key`:
  * a base64 PKCS#12 bundle, unpacked into the same PEM the gate reads.
  */
-function getPfxMaterial(
+async function getPfxMaterial(
   workspace: string,
-): { certificate: Material; privateKey: Material } | undefined {
+): Promise<{ certificate: Material; privateKey: Material } | undefined> {
   const pfx = core.getInput(Input.Pfx);
   if (pfx === '') return undefined;
   if (core.getInput(Input.Certificate) !== '' || core.getInput(Input.PrivateKey) !== '') {
@@ -124,7 +130,7 @@ function getPfxMaterial(
       "replaces 'certificate' and 'private-key': pass either the PKCS#12 bundle or the PEM pair, not both.",
     );
   }
-  const contents = readPkcs12(pfxBase64(pfx, workspace), core.getInput(Input.PfxPassword));
+  const contents = await readPkcs12(pfxBase64(pfx, workspace), core.getInput(Input.PfxPassword));
   // The unpacked key is a secret derived from one.
   core.setSecret(contents.keyPem);
   return {

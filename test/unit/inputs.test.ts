@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Input, Mode } from '../../src/constants.js';
 import { getSettings } from '../../src/inputs/input-helper.js';
 import type { DeploySettings } from '../../src/inputs/settings.js';
-import { inputErrorOf } from '../helpers/errors.ts';
+import { inputErrorOfAsync } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
 // The inputs reach the action as INPUT_<NAME> variables, as the runner sets them.
@@ -18,14 +18,14 @@ function setInputs(inputs: Partial<Record<Input, string>>): void {
 }
 
 /** The deploy part of the settings, failing the test in any other mode. */
-function deploySettings(): DeploySettings {
-  const settings = getSettings();
+async function deploySettings(): Promise<DeploySettings> {
+  const settings = await getSettings();
   if (settings.mode !== Mode.Deploy) throw new Error(`mode ${settings.mode}`);
   return settings.deploy;
 }
 
-function settingsError(): string {
-  return inputErrorOf(getSettings);
+function settingsError(): Promise<string> {
+  return inputErrorOfAsync(getSettings);
 }
 
 let pki: Pki;
@@ -60,14 +60,14 @@ afterEach(() => {
 });
 
 describe('settings', () => {
-  it('reads PEM text and paths relative to the workspace', () => {
+  it('reads PEM text and paths relative to the workspace', async () => {
     setInputs({
       [Input.Mode]: 'validate',
       [Input.Certificate]: 'certs/site.pem',
       [Input.PrivateKey]: leaf.keyPem,
       [Input.Domains]: 'www.example.com,\nExample.com, www.example.com',
     });
-    const settings = getSettings();
+    const settings = await getSettings();
     if (settings.mode !== Mode.Validate) throw new Error(`mode ${settings.mode}`);
     expect(settings.certificate.certificate.text).toBe(leaf.certPem);
     expect(settings.certificate.certificate.path).toBe('certs/site.pem');
@@ -78,7 +78,7 @@ describe('settings', () => {
     expect(settings.certificate.minDaysRemaining).toBe(7);
   });
 
-  it('masks every secret input the moment it is read, and the content of a key file', () => {
+  it('masks every secret input the moment it is read, and the content of a key file', async () => {
     setInputs({
       [Input.Mode]: 'validate',
       [Input.Certificate]: leaf.certPem,
@@ -88,7 +88,7 @@ describe('settings', () => {
       [Input.SshKeyPassphrase]: 'ssh pass',
       [Input.Domains]: 'www.example.com',
     });
-    getSettings();
+    await getSettings();
     const masks = stdout.filter((line) => line.startsWith('::add-mask::'));
     for (const secret of [
       'certs/site.key',
@@ -101,9 +101,9 @@ describe('settings', () => {
     }
   });
 
-  it('lists every missing required input at once', () => {
+  it('lists every missing required input at once', async () => {
     setInputs({ [Input.Mode]: 'validate' });
-    expect(settingsError().split('\n')).toEqual([
+    expect((await settingsError()).split('\n')).toEqual([
       "Input 'certificate': is required. Set it to the PEM text (from a secret) or to the path of a PEM file in the workspace.",
       "Input 'private-key': is required. Set it to the PEM text (from a secret) or to the path of a PEM file in the workspace.",
       "Input 'domains': is required: list the names the certificate must cover, one per line or separated by commas.",
@@ -142,38 +142,38 @@ describe('settings', () => {
       { [Input.Certificate]: 'x'.repeat(2 * 1024 * 1024) },
       `Input 'certificate': is larger than 1048576 bytes`,
     ],
-  ])('refuses %j', (inputs, expected) => {
+  ])('refuses %j', async (inputs, expected) => {
     setInputs({
       [Input.Certificate]: leaf.certPem,
       [Input.PrivateKey]: leaf.keyPem,
       [Input.Domains]: 'www.example.com',
       ...inputs,
     });
-    expect(settingsError()).toContain(
+    expect(await settingsError()).toContain(
       expected
         .replaceAll('WORKSPACE', workspace)
         .replace(`${workspace}/../`, `${join(workspace, '..')}/`),
     );
   });
 
-  it('refuses a symbolic link that leads out of the workspace', () => {
+  it('refuses a symbolic link that leads out of the workspace', async () => {
     writeFileSync(join(pki.dir, 'outside.pem'), leaf.certPem);
     setInputs({
       [Input.Certificate]: 'escape/outside.pem',
       [Input.PrivateKey]: leaf.keyPem,
       [Input.Domains]: 'www.example.com',
     });
-    expect(settingsError()).toContain('links to a file outside the workspace');
+    expect(await settingsError()).toContain('links to a file outside the workspace');
   });
 
-  it('never quotes the value of a secret input in an error', () => {
+  it('never quotes the value of a secret input in an error', async () => {
     const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
     setInputs({
       [Input.Certificate]: leaf.certPem,
       [Input.PrivateKey]: body,
       [Input.Domains]: 'www.example.com',
     });
-    const text = settingsError();
+    const text = await settingsError();
     expect(text).toContain(
       "Input 'private-key': is not PEM text, and no file exists at the path given",
     );
@@ -217,14 +217,14 @@ describe('deploy settings', () => {
     };
   }
 
-  it('reads hosts, defaults and the pinned host key', () => {
+  it('reads hosts, defaults and the pinned host key', async () => {
     setInputs(
       deployInputs({
         [Input.Host]: 'web1.example.com\nweb2.example.com:2222, [2001:db8::1]:2200',
         [Input.HostFingerprint]: `256 ${fingerprint} root@web1 (ED25519)`,
       }),
     );
-    const deploy = deploySettings();
+    const deploy = await deploySettings();
     expect(deploy.ssh.targets).toEqual([
       { host: 'web1.example.com', port: 22 },
       { host: 'web2.example.com', port: 2222 },
@@ -242,14 +242,14 @@ describe('deploy settings', () => {
     expect(deploy.probe).toEqual({ enabled: true, timeoutSeconds: 60 });
   });
 
-  it('needs no server input in mode validate', () => {
+  it('needs no server input in mode validate', async () => {
     setInputs({
       [Input.Mode]: 'validate',
       [Input.Certificate]: leaf.certPem,
       [Input.PrivateKey]: leaf.keyPem,
       [Input.Domains]: 'www.example.com',
     });
-    expect(getSettings().mode).toBe(Mode.Validate);
+    expect((await getSettings()).mode).toBe(Mode.Validate);
   });
 
   it.each([
@@ -311,30 +311,30 @@ describe('deploy settings', () => {
       { [Input.ConnectTimeout]: '999' },
       "Input 'connect-timeout': must be a whole number from 1 to 300",
     ],
-  ])('refuses %j', (extra, expected) => {
+  ])('refuses %j', async (extra, expected) => {
     setInputs(deployInputs(extra));
-    expect(settingsError()).toContain(expected);
+    expect(await settingsError()).toContain(expected);
   });
 
-  it('asks for the SSH key passphrase, refuses a wrong one, and quotes neither key nor passphrase', () => {
+  it('asks for the SSH key passphrase, refuses a wrong one, and quotes neither key nor passphrase', async () => {
     setInputs(deployInputs({ [Input.SshKey]: encryptedSshKey }));
-    expect(settingsError()).toContain(
+    expect(await settingsError()).toContain(
       "Input 'ssh-key-passphrase': is required: the key in 'ssh-key' is encrypted.",
     );
     setInputs(
       deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'wrong-pass' }),
     );
-    const text = settingsError();
+    const text = await settingsError();
     expect(text).toContain("Input 'ssh-key-passphrase': does not decrypt the key in 'ssh-key'.");
     expect(text).not.toContain('wrong-pass');
     setInputs(
       deployInputs({ [Input.SshKey]: encryptedSshKey, [Input.SshKeyPassphrase]: 'ssh-pass' }),
     );
-    expect(deploySettings().ssh.passphrase).toBe('ssh-pass');
+    expect((await deploySettings()).ssh.passphrase).toBe('ssh-pass');
   });
 
-  it('accepts an explicit insecure-ignore-host-key instead of a pin', () => {
+  it('accepts an explicit insecure-ignore-host-key instead of a pin', async () => {
     setInputs(deployInputs({ [Input.HostFingerprint]: '', [Input.InsecureIgnoreHostKey]: 'true' }));
-    expect(deploySettings().ssh.hostKey).toEqual({ kind: 'insecure' });
+    expect((await deploySettings()).ssh.hostKey).toEqual({ kind: 'insecure' });
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPkcs12 } from '../../src/certificate/pkcs12.js';
-import { inputErrorOf } from '../helpers/errors.ts';
+import { inputErrorOfAsync } from '../helpers/errors.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 
 let pki: Pki;
@@ -49,9 +49,9 @@ describe('PKCS#12', () => {
     ['ed25519', false],
   ] as const)(
     'reads a %s bundle (legacy: %s) into the exact leaf, its chain and its key',
-    (key, legacy) => {
+    async (key, legacy) => {
       const leaf = pki.leaf('www.example.com', mid, { key });
-      const contents = readPkcs12(pfx(leaf, legacy), 'export-pw');
+      const contents = await readPkcs12(pfx(leaf, legacy), 'export-pw');
       const certs =
         contents.certificatePem.match(
           /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g,
@@ -68,14 +68,16 @@ describe('PKCS#12', () => {
     },
   );
 
-  it('refuses a wrong password, and something that is not a bundle', () => {
+  it('refuses a wrong password, and something that is not a bundle', async () => {
     const bundle = pfx(pki.leaf('www.example.com', mid), false);
-    expect(inputErrorOf(() => readPkcs12(bundle, 'nope'))).toContain(
+    expect(await inputErrorOfAsync(() => readPkcs12(bundle, 'nope'))).toContain(
       "Input 'pfx-password': does not open the PKCS#12 bundle.",
     );
-    expect(inputErrorOf(() => readPkcs12('bm90IGEgcGZ4', 'pw'))).toContain(
+    expect(await inputErrorOfAsync(() => readPkcs12('bm90IGEgcGZ4', 'pw'))).toContain(
       "Input 'pfx': is not a PKCS#12 (.pfx/.p12) bundle.",
     );
-    expect(inputErrorOf(() => readPkcs12('%%%', 'pw'))).toContain("Input 'pfx': is not base64.");
+    expect(await inputErrorOfAsync(() => readPkcs12('%%%', 'pw'))).toContain(
+      "Input 'pfx': is not base64.",
+    );
   });
 });
