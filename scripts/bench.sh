@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh "The benchmark"
-exec node_modules/.bin/node scripts/bench.ts "$@"
+node_modules/.bin/node scripts/bench.ts "$@"
+# The report's tables, aligned as the rest of the repository's Markdown.
+node_modules/.bin/prettier --log-level warn --write "${BENCH_OUTPUT:-BENCHMARKS.md}"
