@@ -22,12 +22,14 @@ restart_app() {
       systemctl is-active --quiet -- "$service" ;;
     supervisor)
       # Its exit status, and "ERROR (not running)" for a program that was down,
-      # say nothing about the start. The line "NAME: started" does: supervisorctl
-      # prints it only once the program has stayed up for its startsecs. (Asking
-      # supervisorctl status afterwards would start Python again: 0.3 s or more.)
+      # say nothing about the start. Its lines do: supervisorctl prints "NAME: started"
+      # only once a program has stayed up for its startsecs, and "NAME: ERROR (...)"
+      # when it did not (one line per program of a group). Asking supervisorctl
+      # status afterwards would start Python again: 0.3 s or more.
       said=$(timeout "$restart_timeout" supervisorctl restart "$service" 2>&1)
       [ $? -eq 124 ] && return 124
-      printf "%s\n" "$said" | grep -qxF "$service: started" ;;
+      printf "%s\n" "$said" | grep -q ": started$" || return 1
+      ! printf "%s\n" "$said" | grep -v "ERROR (not running)" | grep -q "ERROR" ;;
     command)
       timeout "$restart_timeout" sh -c "$restart_command" </dev/null >/dev/null 2>&1 ;;
     *) return 0 ;;

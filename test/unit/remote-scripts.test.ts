@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_SCRIPTS } from '../../src/remote/scripts.js';
+import { ALL_SCRIPTS, ROLLBACK } from '../../src/remote/scripts.js';
 import { UnsafeShellWordError, quote, shellCommand } from '../../src/remote/shell.js';
 
 describe('remote scripts', () => {
@@ -18,6 +21,83 @@ describe('remote scripts', () => {
     '%s holds no single quote, so it is passed without escaping',
     (_, script) => {
       expect(script).not.toContain("'");
+    },
+  );
+});
+
+describe('the supervisor restart', () => {
+  /**
+   * Runs the rollback script (which ends with the restart) with a stand-in
+   * supervisorctl that says `said` and exits with `status`, and a stand-in ss
+   * that reports the port listening; returns what the script said of the restart.
+   */
+  function restartOutcome(service: string, said: string, status: number): string | undefined {
+    const bin = mkdtempSync(join(tmpdir(), 'fsd-fake-bin-'));
+    try {
+      writeFileSync(
+        join(bin, 'supervisorctl'),
+        `#!/bin/sh\nprintf '%s\\n' '${said}'\nexit ${status}\n`,
+        {
+          mode: 0o755,
+        },
+      );
+      writeFileSync(join(bin, 'ss'), '#!/bin/sh\necho LISTEN\n', { mode: 0o755 });
+      const result = spawnSync(
+        'sh',
+        [
+          '-c',
+          ROLLBACK,
+          'fsd-rollback',
+          bin,
+          'cert.pem',
+          'cert.key',
+          '',
+          'supervisor',
+          service,
+        ].concat(['', '5', '443']),
+        { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } },
+      );
+      return /^restart=(.*)$/m.exec(result.stdout)?.[1];
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ['a running program', 'flaskapp', 'flaskapp: stopped\nflaskapp: started', 0, 'ok'],
+    [
+      'a program that was down',
+      'flaskapp',
+      'flaskapp: ERROR (not running)\nflaskapp: started',
+      7,
+      'ok',
+    ],
+    [
+      'a program that will not start',
+      'flaskapp',
+      'flaskapp: stopped\nflaskapp: ERROR (spawn error)',
+      7,
+      'failed',
+    ],
+    [
+      'an unknown program',
+      'nope',
+      'nope: ERROR (no such process)\nnope: ERROR (no such process)',
+      7,
+      'failed',
+    ],
+    ['a group, all started', 'web:', 'web:a: stopped\nweb:a: started\nweb:b: started', 0, 'ok'],
+    [
+      'a group, one failed',
+      'web:',
+      'web:a: started\nweb:b: ERROR (abnormal termination)',
+      7,
+      'failed',
+    ],
+  ])(
+    'reads the outcome of %s from what supervisorctl restart says',
+    (_, service, said, status, outcome) => {
+      expect(restartOutcome(service, said, status)).toBe(outcome);
     },
   );
 });
