@@ -8,7 +8,7 @@ const __dirname = __fsdDirname(__filename);
 import {
   Mode,
   run
-} from "./chunks/chunk-BRKYFJLV.js";
+} from "./chunks/chunk-PMB55U6V.js";
 import {
   __commonJS,
   __require,

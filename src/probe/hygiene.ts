@@ -45,7 +45,11 @@ export function checkLegacyTls(address: string, port: number, domain: string): P
  * to https? Node's own http client is enough for one plain request, and it
  * keeps undici off the start of the run (see undici.ts).
  */
-export function checkHttpRedirect(address: string, domain: string): Promise<HttpRedirect> {
+export function checkHttpRedirect(
+  address: string,
+  domain: string,
+  port = 80,
+): Promise<HttpRedirect> {
   // Not a static import: importing node:http as an ES module evaluates all its
   // exports, WebSocket among them, which loads Node's own undici (about 20 ms).
   const { get: httpGet } = process.getBuiltinModule('node:http');
@@ -54,7 +58,7 @@ export function checkHttpRedirect(address: string, domain: string): Promise<Http
     const request = httpGet(
       {
         host: address,
-        port: 80,
+        port,
         path: '/',
         headers: { host: isIP(domain) === 6 ? `[${domain}]` : domain },
         agent: false,
