@@ -257,6 +257,32 @@ describe('roll back', () => {
     expect(run.error).toContain('flask app refuses to start');
     expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
   });
+
+  it('fails and restores the pair when the app serves the new certificate, then dies within startsecs', () => {
+    // The probe polls during the restart and may well see the new certificate in the app's short
+    // life; the step must still follow supervisor, which never counted the app as started.
+    host.run(
+      ['tee', `${host.dir}/app/app.py`],
+      [
+        'import os, sys, threading',
+        'from flask import Flask',
+        'threading.Timer(0.8, lambda: os._exit(3)).start()',
+        'app = Flask(__name__)',
+        'app.route("/")(lambda: "short-lived")',
+        'app.run(host=sys.argv[1], port=443, ssl_context=("/ssl/cert.pem", "/ssl/cert.key"))',
+        '',
+      ].join('\n'),
+    );
+    const run = host.runAction({
+      ...host.connectionInputs(),
+      ...certificateInputs(leaf()),
+      'restart-timeout': '15',
+    });
+    expect(run.status).toBe(1);
+    expect(run.error).toContain('the restart of the app failed');
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+  });
 });
 
 describe('refusals before any change', () => {
