@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { Pki } from '../test/helpers/pki.ts';
-import { TestHost } from '../test/helpers/testhost.ts';
+import { TestHost, cleanUpOnInterrupt } from '../test/helpers/testhost.ts';
 
 const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
@@ -17,6 +17,10 @@ const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprin
 
 const pki = new Pki();
 let host: TestHost | undefined;
+cleanUpOnInterrupt(() => {
+  host?.destroy();
+  pki.dispose();
+});
 try {
   heading('Making a CA and certificates with openssl');
   const root = pki.root('Demo');

@@ -219,3 +219,20 @@ export class TestHost {
     execFileSync(join(SCRIPTS, 'down.sh'), [this.dir], { stdio: 'ignore', timeout: 60_000 });
   }
 }
+
+/**
+ * Runs `cleanUp` when the process is interrupted (Ctrl-C, or a CI job's
+ * timeout) and then exits: a script's `finally` does not run on a signal,
+ * and its throwaway hosts would be left running.
+ */
+export function cleanUpOnInterrupt(cleanUp: () => void): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      cleanUp();
+      process.exit(code);
+    });
+  }
+}
