@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { visibleLog } from '../helpers/action.ts';
+import { visibleLog, type ActionRun } from '../helpers/action.ts';
 import { Pki, type Issued } from '../helpers/pki.ts';
 import { TestHost } from '../helpers/testhost.ts';
 
@@ -200,20 +200,26 @@ describe('roll back', () => {
     host.destroy();
   });
 
-  it('restores the pair when the restart fails', () => {
-    const before = host.snapshot();
+  /** A deploy of a new pair with these inputs, which must fail on the restart and put the old pair back. */
+  function deployFailingRestart(inputs: Record<string, string>): ActionRun {
     const run = host.runAction({
       ...host.connectionInputs(),
       ...certificateInputs(leaf()),
-      'restart-command': 'exit 3',
+      ...inputs,
     });
     expect(run.status).toBe(1);
     expect(run.error).toContain('the restart of the app failed');
+    expect(run.outputs['rolled-back']).toBe('true');
+    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+    return run;
+  }
+
+  it('restores the pair when the restart fails', () => {
+    const before = host.snapshot();
+    const run = deployFailingRestart({ 'restart-command': 'exit 3' });
     // The rollback's own restart runs the same failing command: the pair is back, and the error says the app is down.
     expect(run.error).toContain('The rollback restored the previous pair from /ssl/.backup/');
     expect(run.error).toContain('but the app did not restart');
-    expect(run.outputs['rolled-back']).toBe('true');
-    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
     // The pair and modes are as before; only a backup and the opened port were added.
     expect(
       host
@@ -247,15 +253,8 @@ describe('roll back', () => {
       '-c',
       `echo 'raise SystemExit("flask app refuses to start")' > ${host.dir}/app/app.py`,
     ]);
-    const run = host.runAction({
-      ...host.connectionInputs(),
-      ...certificateInputs(leaf()),
-      'restart-timeout': '10',
-    });
-    expect(run.status).toBe(1);
-    expect(run.error).toContain('the restart of the app failed');
+    const run = deployFailingRestart({ 'restart-timeout': '10' });
     expect(run.error).toContain('flask app refuses to start');
-    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
   });
 
   it('fails and restores the pair when the app serves the new certificate, then dies within startsecs', () => {
@@ -273,15 +272,7 @@ describe('roll back', () => {
         '',
       ].join('\n'),
     );
-    const run = host.runAction({
-      ...host.connectionInputs(),
-      ...certificateInputs(leaf()),
-      'restart-timeout': '15',
-    });
-    expect(run.status).toBe(1);
-    expect(run.error).toContain('the restart of the app failed');
-    expect(run.outputs['rolled-back']).toBe('true');
-    expect(host.readFile('/ssl/cert.key').toString()).toBe(current.keyPem);
+    deployFailingRestart({ 'restart-timeout': '15' });
   });
 });
 
