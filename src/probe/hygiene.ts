@@ -58,6 +58,7 @@ export function checkHttpRedirect(
 ): Promise<HttpRedirect> {
   // Not a static import: importing node:http as an ES module evaluates all its
   // exports, WebSocket among them, which loads Node's own undici (about 20 ms).
+  // process.getBuiltinModule needs Node 20.16 or later, hence package.json's engines.
   const { get: httpGet } = process.getBuiltinModule('node:http');
   return new Promise((resolve) => {
     const request = httpGet(
