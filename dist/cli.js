@@ -8,7 +8,7 @@ const __dirname = __fsdDirname(__filename);
 import {
   Mode,
   run
-} from "./chunks/chunk-OSFW3LCM.js";
+} from "./chunks/chunk-HE6HVNSW.js";
 import {
   __commonJS,
   __require,

@@ -6,7 +6,7 @@ const __filename = __fsdFileURLToPath(import.meta.url);
 const __dirname = __fsdDirname(__filename);
 import {
   run
-} from "./chunks/chunk-OSFW3LCM.js";
+} from "./chunks/chunk-HE6HVNSW.js";
 import "./chunks/chunk-NBGBIDAD.js";
 
 // src/index.ts

@@ -1,8 +1,8 @@
 // Bundles the action (src/index.ts → dist/index.js) and the command line
 // (src/cli.ts → dist/cli.js), with the code they share in dist/chunks/: ESM
-// files that run on Node with no node_modules. ssh2's optional native parts (cpu-features, sshcrypto.node)
-// stay out: ssh2 loads them inside try/catch and falls back to pure
-// JavaScript and Node's own crypto.
+// files that run on Node with no node_modules. ssh2's optional native parts
+// (cpu-features, sshcrypto.node) stay out: ssh2 loads them inside try/catch
+// and falls back to pure JavaScript and Node's own crypto.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,7 +34,8 @@ const banner = [
 // One build of both entries with code splitting: what only some runs need
 // sits in chunks of its own that load on first use (undici for the probe, see
 // src/probe/undici.ts; node-forge for pfx, see src/certificate/pkcs12.ts), so
-// a run does not parse and evaluate them before its first SSH byte. Old chunks go first, so dist/ holds only what this build wrote.
+// a run does not parse and evaluate them before its first SSH byte. Old chunks
+// go first, so dist/ holds only what this build wrote.
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 await build({

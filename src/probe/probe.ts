@@ -44,12 +44,9 @@ const MODERN_TLS = new Set(['TLSv1.2', 'TLSv1.3']);
 /**
  * Probes each domain until the server serves the expected certificate with
  * a trusted chain, a matching name and TLS 1.2 or newer; all within one
- * deadline of `timeoutSeconds`.
+ * deadline (see startProbe).
  */
-export async function probeUntilServed(
-  plan: ProbePlan,
-  deadline: Deadline = deadlineIn(plan.timeoutSeconds),
-): Promise<ProbeSuccess> {
+async function probeUntilServed(plan: ProbePlan, deadline: Deadline): Promise<ProbeSuccess> {
   let tlsVersion = '';
   let firstSeenAt: number | undefined;
   for (const domain of plan.domains) {
